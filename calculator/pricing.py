@@ -1,0 +1,177 @@
+"""Token buckets, the tier rule, the gateway ratio and the per-bucket cost breakdown.
+
+`input` is the whole prompt, cache reads and cache writes included; the parts are carved out of
+it and what is left is uncached input. `output` includes reasoning tokens.
+"""
+from dataclasses import dataclass, fields
+
+from .money import EXACT, per_million, plain
+
+MAX_TOKENS = 10 ** 12
+MAX_REQUESTS = 10 ** 9
+# Bucket name -> the price field that bills it.
+BUCKET_PRICE = {
+    "uncached_input": "input",
+    "cache_read": "cache_read",
+    "cache_write_5m": "cache_write_5m",
+    "cache_write_1h": "cache_write_1h",
+    "output": "output",
+}
+BUCKET_LABELS = {
+    "uncached_input": "Uncached input",
+    "cache_read": "Cache read",
+    "cache_write_5m": "Cache write (5 min)",
+    "cache_write_1h": "Cache write (1 hour)",
+    "output": "Output",
+}
+
+
+class PricingError(ValueError):
+    """Bad token counts; `field` names the input the message is about."""
+
+    def __init__(self, field, message):
+        self.field = field
+        super().__init__(message)
+
+
+def check_count(field, value, limit=MAX_TOKENS):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PricingError(field, f"{field} must be a whole number of tokens, got {value!r}")
+    if value < 0:
+        raise PricingError(field, f"{field} cannot be negative (got {value:,})")
+    if value > limit:
+        raise PricingError(field, f"{field} is more than {limit:,}")
+    return value
+
+
+@dataclass(frozen=True)
+class Usage:
+    input: int = 0           # the whole prompt, cache parts included
+    cache_read: int = 0
+    cache_write_5m: int = 0
+    cache_write_1h: int = 0
+    output: int = 0          # reasoning tokens included
+
+    def __post_init__(self):
+        for f in fields(self):
+            check_count(f.name, getattr(self, f.name))
+        for part in ("cache_read", "cache_write_5m", "cache_write_1h"):
+            if getattr(self, part) > self.input:
+                raise PricingError(part, f"{part} ({getattr(self, part):,}) is larger than the whole "
+                                         f"input ({self.input:,}); input counts the cache parts too")
+        if self.cached > self.input:
+            raise PricingError("input", f"cache reads and writes together ({self.cached:,}) are more "
+                                        f"than the whole input ({self.input:,})")
+
+    @property
+    def cached(self):
+        return self.cache_read + self.cache_write_5m + self.cache_write_1h
+
+    @property
+    def uncached_input(self):
+        return self.input - self.cached
+
+    def tokens(self, bucket):
+        return self.uncached_input if bucket == "uncached_input" else getattr(self, bucket)
+
+    def to_dict(self):
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Cost per bucket in USD, exact."""
+    uncached_input: object
+    cache_read: object
+    cache_write_5m: object
+    cache_write_1h: object
+    output: object
+
+    @property
+    def total(self):
+        return sum((getattr(self, b) for b in BUCKET_PRICE), start=0 * self.output)
+
+    @property
+    def cache_write(self):
+        return self.cache_write_5m + self.cache_write_1h
+
+    def times(self, n):
+        return Breakdown(*(EXACT.multiply(getattr(self, b), n) for b in BUCKET_PRICE))
+
+    def summary(self):
+        """The CLI's --json shape: exact decimal strings, cache writes of both TTLs together."""
+        return {"input": plain(self.uncached_input), "cache_read": plain(self.cache_read),
+                "cache_write": plain(self.cache_write), "output": plain(self.output),
+                "total": plain(self.total)}
+
+
+def breakdown(usage, rates):
+    return Breakdown(*(per_million(usage.tokens(b), rates.rate(p)) for b, p in BUCKET_PRICE.items()))
+
+
+@dataclass(frozen=True)
+class Estimate:
+    model: object
+    usage: Usage
+    requests: int
+    tier: object            # threshold of the tier in force, or None for the base rates
+    official_rates: object
+    gateway_rates: object
+    official: Breakdown     # one request
+    gateway: Breakdown      # one request
+    at: str = ""
+
+    @property
+    def official_total(self):
+        return self.official.times(self.requests)
+
+    @property
+    def gateway_total(self):
+        return self.gateway.times(self.requests)
+
+    @property
+    def saving(self):
+        return self.official_total.total - self.gateway_total.total
+
+    def tier_reason(self):
+        total = self.usage.input
+        tiers = self.model.prices_at(self.at).tiers
+        if not tiers:
+            return "This model has one rate for every prompt length."
+        if self.tier is None:
+            first = tiers[0].above
+            return (f"Base rates: the whole prompt ({total:,} tokens, cache included) is not above "
+                    f"{first:,} tokens.")
+        return (f"Long-context rates: the whole prompt ({total:,} tokens, cache included) is above "
+                f"{self.tier:,} tokens, so these rates apply to every bucket of the request.")
+
+    def summary(self):
+        """What `pricebook estimate --json` prints: all requests together."""
+        return {"model": self.model.slug, "tier": self.tier,
+                "official": self.official_total.summary(), "gateway": self.gateway_total.summary()}
+
+
+def estimate(model, usage, requests=1, at=None):
+    check_count("requests", requests, MAX_REQUESTS)
+    if requests < 1:
+        raise PricingError("requests", "requests must be at least 1")
+    tier, official_rates = model.prices_at(at).select(usage.input)
+    gateway_rates = official_rates.scaled(model.ratio)
+    return Estimate(model, usage, requests, tier, official_rates, gateway_rates,
+                    breakdown(usage, official_rates), breakdown(usage, gateway_rates), at or "")
+
+
+def rank(models, usage, requests=1, family=None, at=None):
+    """Every model's estimate for one workload, cheapest gateway total first (ties: by slug)."""
+    chosen = [m for m in models if family is None or m.family == family]
+    estimates = [estimate(m, usage, requests, at) for m in chosen]
+    estimates.sort(key=lambda e: (e.gateway.total, e.official.total, e.model.slug))
+    return estimates
+
+
+def requests_covered(balance, estimate_):
+    """How many such requests a balance pays for at the gateway price (whole requests)."""
+    per = estimate_.gateway.total
+    if per == 0:
+        return None
+    return int(EXACT.divide_int(balance, per))

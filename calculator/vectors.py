@@ -1,0 +1,48 @@
+"""Run the golden vectors (tests/vectors/*.json) against this engine; used by pytest in CPython,
+by Pyodide under Node and by the built site in Chromium, so all three check the same numbers."""
+import json
+from decimal import Decimal
+
+from . import api
+from .catalog import Catalog
+from .money import format_usd
+from .usage import parse_usage
+
+
+def check(vectors):
+    """Failure messages for one vectors document (a dict); [] when everything agrees."""
+    failures = []
+    catalog = Catalog.from_dict(vectors["catalog"])
+    for case in vectors.get("estimates", ()):
+        got = api.estimate_view(catalog, case["args"])
+        if "expect_error" in case:
+            fields = [e["field"] for e in got["errors"]]
+            if case["expect_error"] not in fields:
+                failures.append(f"{case['name']}: expected an error at {case['expect_error']}, got {got['errors']}")
+            continue
+        if got["errors"]:
+            failures.append(f"{case['name']}: unexpected errors {got['errors']}")
+            continue
+        summary = got["summary"]
+        for key, want in case["expect"].items():
+            if summary[key] != want:
+                failures.append(f"{case['name']}: {key} is {summary[key]}, expected {want}")
+    for case in vectors.get("display", ()):
+        got = format_usd(Decimal(case["amount"]))
+        if got != case["expect"]:
+            failures.append(f"display {case['amount']}: {got}, expected {case['expect']}")
+    for case in vectors.get("usage", ()):
+        shape, usage = parse_usage(case["usage"])
+        got = {"shape": shape, **usage.to_dict()}
+        if got != case["expect"]:
+            failures.append(f"{case['name']}: {got}, expected {case['expect']}")
+    return failures
+
+
+def count(vectors):
+    return sum(len(vectors.get(k, ())) for k in ("estimates", "display", "usage"))
+
+
+def run_vectors(path):
+    with open(path, encoding="utf-8") as fh:
+        return check(json.load(fh))

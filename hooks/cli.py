@@ -1,0 +1,224 @@
+"""The `pricebook` console script: check, estimate, compare, diff, errors.
+
+Every command takes --data DIR (default: ./data). Bad arguments: one line on stderr, exit 2.
+Bad data: every problem as path:line:col: message, exit 1. Never a traceback.
+"""
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from calculator import api
+from calculator.money import format_usd, percent
+
+from .load import load_catalog
+from .pricediff import DiffError, diff_against_rev
+
+COUNT_OPTIONS = (("input", "--input"), ("cache_read", "--cache-read"),
+                 ("cache_write_5m", "--cache-write"), ("cache_write_1h", "--cache-write-1h"),
+                 ("output", "--output"))
+
+
+class UsageExit(Exception):
+    """A bad argument: printed as one line, exit 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageExit(message)
+
+
+def _parser():
+    p = Parser(prog="pricebook", description="Check the price data and estimate request costs.")
+    common = Parser(add_help=False)
+    common.add_argument("--data", default="data", help="data folder (default: ./data)")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
+
+    c = sub.add_parser("check", parents=[common], help="validate the data files")
+    c.add_argument("--strict", action="store_true", help="treat warnings (stale prices) as errors")
+
+    def workload(sp):
+        sp.add_argument("--input", metavar="N", help="whole prompt, cache reads and writes included")
+        sp.add_argument("--cache-read", metavar="N")
+        sp.add_argument("--cache-write", metavar="N", dest="cache_write_5m", help="5-minute cache writes")
+        sp.add_argument("--cache-write-1h", metavar="N", help="1-hour cache writes")
+        sp.add_argument("--output", metavar="N", help="output tokens, reasoning included")
+        sp.add_argument("--requests", metavar="N", default="1", help="how many times (retries included)")
+        sp.add_argument("--at", metavar="DATE", help="price with the official prices in force on DATE")
+        sp.add_argument("--json", action="store_true", help="machine-readable output")
+
+    e = sub.add_parser("estimate", parents=[common], help="cost of one workload on one model")
+    e.add_argument("--model", metavar="SLUG")
+    e.add_argument("--usage", metavar="FILE", help="a provider usage JSON file, or - for stdin")
+    workload(e)
+
+    r = sub.add_parser("compare", parents=[common], help="rank every model for one workload")
+    r.add_argument("--family", help="only this family")
+    workload(r)
+
+    d = sub.add_parser("diff", parents=[common], help="prices changed since a git revision")
+    d.add_argument("rev", nargs="?", default="HEAD")
+    d.add_argument("--json", action="store_true")
+
+    m = sub.add_parser("errors", parents=[common], help="which troubleshooting page fits an error text")
+    m.add_argument("text", help="the error text, log line or exception (- reads stdin)")
+    m.add_argument("--json", action="store_true")
+    return p
+
+
+def _load(data, strict=False):
+    result = load_catalog(Path(data), strict=strict)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    if result.catalog is None:
+        print(f"pricebook: {len(result.errors)} problem(s) in {data}", file=sys.stderr)
+        raise SystemExit(1)
+    return result
+
+
+def _workload_args(ns):
+    args = {name: getattr(ns, name) for name, _ in COUNT_OPTIONS}
+    args.update(requests=ns.requests, at=ns.at)
+    if getattr(ns, "usage", None):
+        text = sys.stdin.read() if ns.usage == "-" else _read(ns.usage)
+        parsed = api.usage_view(text)
+        if parsed["errors"]:
+            raise UsageExit(f"--usage: {parsed['errors'][0]['message']}")
+        args.update(parsed["fields"])
+    return args
+
+
+def _read(path):
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise UsageExit(f"cannot read {path}: {err.strerror if isinstance(err, OSError) else err}") from None
+
+
+def _fail_on(result):
+    if result["errors"]:
+        names = dict(COUNT_OPTIONS, model="--model", requests="--requests", family="--family")
+        err = result["errors"][0]
+        raise UsageExit(f"{names.get(err['field'], err['field'])}: {err['message']}")
+    return result
+
+
+def cmd_check(ns):
+    result = _load(ns.data, strict=ns.strict)
+    c = result.catalog
+    print(f"ok: {len(c.models)} models in {len({m.file for m in c.models})} files, "
+          f"{len(c.errors)} error families, {len(result.warnings)} warning(s)")
+    return 0
+
+
+def cmd_estimate(ns):
+    if not ns.model:
+        raise UsageExit("--model SLUG is required")
+    args = _workload_args(ns)
+    if ns.at:
+        _check_date(ns.at)
+    catalog = _load(ns.data).catalog
+    view = _fail_on(api.estimate_view(catalog, {**args, "model": ns.model}))
+    if ns.json:
+        print(json.dumps(view["summary"], indent=2))
+        return 0
+    m = view["model"]
+    tier = view["tier_reason"]
+    print(f"{m['name']} ({m['slug']}), {view['requests']:,} request(s)"
+          + (f", prices in force on {ns.at}" if ns.at else ""))
+    print(tier)
+    rows = [("bucket", "tokens", "official", "gateway")]
+    for row in view["rows"]:
+        rows.append((row["label"], f"{row['tokens']:,}", row["official"]["display"], row["gateway"]["display"]))
+    rows.append(("per request", "", view["per_request"]["official"]["display"], view["per_request"]["gateway"]["display"]))
+    rows.append((f"total x{view['requests']:,}", "", view["total"]["official"]["display"], view["total"]["gateway"]["display"]))
+    _table(rows)
+    print(f"saving against the official price: {view['saving']['display']} ({view['saving']['percent']}%)")
+    return 0
+
+
+def cmd_compare(ns):
+    args = _workload_args(ns)
+    if ns.at:
+        _check_date(ns.at)
+    catalog = _load(ns.data).catalog
+    view = _fail_on(api.rank_view(catalog, {**args, "family": ns.family}))
+    if ns.json:
+        print(json.dumps([{"model": r["slug"], "family": r["family"], "tier": r["tier"],
+                           "official": r["official"]["exact"], "gateway": r["gateway"]["exact"]}
+                          for r in view["rows"]], indent=2))
+        return 0
+    rows = [("#", "model", "family", "official", "gateway", "% of official")]
+    for i, r in enumerate(view["rows"], 1):
+        rows.append((str(i), r["slug"], r["family"], r["official"]["display"], r["gateway"]["display"], r["percent"]))
+    _table(rows)
+    return 0
+
+
+def cmd_diff(ns):
+    changes = diff_against_rev(Path(ns.data), ns.rev)
+    if ns.json:
+        print(json.dumps(changes, indent=2))
+        return 0
+    if not changes:
+        print(f"no price changes since {ns.rev}")
+        return 0
+    rows = [("model", "field", "old", "new", "change")]
+    for ch in changes:
+        rows.append((ch["model"], ch["field"], ch["old"] or "-", ch["new"] or "-", ch["change"]))
+    _table(rows)
+    return 0
+
+
+def cmd_errors(ns):
+    text = sys.stdin.read() if ns.text == "-" else ns.text
+    catalog = _load(ns.data).catalog
+    matches = api.errors_view(catalog, text)["matches"]
+    if ns.json:
+        print(json.dumps(matches, indent=2))
+        return 0
+    if not matches:
+        print("no troubleshooting page matches that text")
+        return 0
+    for m in matches:
+        print(f"{m['score']:>6}  {m['title']}  {m['url']}")
+    return 0
+
+
+def _check_date(text):
+    import datetime
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        raise UsageExit(f"--at: {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _table(rows):
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for n, r in enumerate(rows):
+        cells = [c.ljust(w) if i == 0 or not any(ch.isdigit() for ch in c) else c.rjust(w)
+                 for i, (c, w) in enumerate(zip(r, widths))]
+        print("  ".join(cells).rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+COMMANDS = {"check": cmd_check, "estimate": cmd_estimate, "compare": cmd_compare,
+            "diff": cmd_diff, "errors": cmd_errors}
+
+
+def main(argv=None):
+    try:
+        ns = _parser().parse_args(argv)
+        return COMMANDS[ns.command](ns)
+    except (UsageExit, DiffError) as err:
+        print(f"pricebook: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

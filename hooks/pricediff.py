@@ -1,0 +1,87 @@
+"""`pricebook diff`: every price that changed between a git revision and the working tree."""
+import subprocess
+import tarfile
+import tempfile
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+
+from calculator.catalog import PRICE_FIELDS
+from calculator.money import percent
+
+from .load import load_catalog
+
+
+class DiffError(Exception):
+    pass
+
+
+def _git(args, cwd):
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True).stdout
+    except FileNotFoundError:
+        raise DiffError("git is not installed") from None
+    except subprocess.CalledProcessError as err:
+        raise DiffError(err.stderr.decode(errors="replace").strip().splitlines()[-1]) from None
+
+
+def price_points(catalog):
+    """{(slug, field): Decimal} for every official price and the gateway ratio."""
+    points = {}
+    for m in catalog.models:
+        base = m.prices.base
+        for name in PRICE_FIELDS:
+            if getattr(base, name) is not None:
+                points[(m.slug, name)] = getattr(base, name)
+        for tier in m.prices.tiers:
+            for name in PRICE_FIELDS:
+                if getattr(tier.rates, name) is not None:
+                    points[(m.slug, f"{name} above {tier.above:,}")] = getattr(tier.rates, name)
+        points[(m.slug, "gateway ratio")] = m.ratio
+    return points
+
+
+def diff_points(old, new):
+    changes = []
+    for key in sorted(set(old) | set(new)):
+        a, b = old.get(key), new.get(key)
+        if a == b:
+            continue
+        if a is None:
+            change = "added"
+        elif b is None:
+            change = "removed"
+        else:
+            sign = "+" if b > a else ""
+            change = f"{sign}{percent(b - a, a)}%" if a else "added"
+        changes.append({"model": key[0], "field": key[1],
+                        "old": None if a is None else str(a), "new": None if b is None else str(b),
+                        "change": change})
+    return changes
+
+
+def diff_against_rev(data_dir, rev="HEAD"):
+    """Changes from the data at `rev` to the data in the working tree, by model then field."""
+    data_dir = Path(data_dir).resolve()
+    top = Path(_git(["rev-parse", "--show-toplevel"], data_dir).decode().strip())
+    rel = data_dir.relative_to(top).as_posix()
+    new = load_catalog(data_dir)
+    if new.catalog is None:
+        raise DiffError(f"the working tree's data has {len(new.errors)} problem(s); run pricebook check")
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            archive = _git(["archive", "--format=tar", rev, rel], top)
+        except DiffError as err:
+            if "did not match any files" not in str(err) and "pathspec" not in str(err):
+                raise
+            archive = None
+        if archive is None:
+            old_points = {}
+        else:
+            with tarfile.open(fileobj=BytesIO(archive)) as tar:
+                tar.extractall(tmp, filter="data")
+            old = load_catalog(Path(tmp) / rel)
+            if old.catalog is None:
+                raise DiffError(f"the data at {rev} does not load ({len(old.errors)} problem(s))")
+            old_points = price_points(old.catalog)
+    return diff_points(old_points, price_points(new.catalog))
