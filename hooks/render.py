@@ -1,0 +1,65 @@
+"""Jinja rendering shared by every generated page: StrictUndefined, HTML-escaping filters.
+
+A page module exposes `pages(catalog) -> list[Page]`; the MkDocs adapter adds each as a
+generated file, and the benchmark writes the same pages to disk as plain Markdown.
+"""
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True)
+class Page:
+    src_uri: str          # e.g. "errors/out-of-balance.md"
+    markdown: str
+    edit_path: str = ""   # repo-relative YAML file the page comes from ("" = none)
+    in_nav: bool = False  # per-model pages stay out of the nav (build time stays linear)
+
+
+def text(value):
+    """Data text safe inside Markdown and HTML: escapes <, >, &, quotes and Markdown's own
+    inline markers, so a model name can never become markup."""
+    escaped = html.escape(str(value), quote=True)
+    for ch in "\\`*_[]|":
+        escaped = escaped.replace(ch, f"&#{ord(ch)};")
+    return escaped
+
+
+def code(value):
+    """Verbatim data text in inline code, escaped (an error phrase, a slug)."""
+    return f"<code>{html.escape(str(value), quote=True)}</code>"
+
+
+def url(value):
+    """A URL from data: only https (validated at load), attribute-escaped."""
+    value = str(value)
+    if not value.startswith("https://"):
+        raise ValueError(f"refusing a non-https URL from data: {value!r}")
+    return html.escape(value, quote=True)
+
+
+def make_env():
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,        # templates produce Markdown: escape data with |text, |code, |url
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(text=text, code=code, url=url)
+    return env
+
+
+_ENV = None
+
+
+def render(template, **context):
+    global _ENV
+    if _ENV is None:
+        _ENV = make_env()
+    return _ENV.get_template(template).render(**context)
