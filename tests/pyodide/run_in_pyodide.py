@@ -7,6 +7,7 @@ is importable there. Exit status 1 when a vector fails.
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 from pathlib import Path
 
@@ -26,16 +27,20 @@ def main() -> int:
             raise
         print("notice: calculator.vectors does not exist yet; no vectors run")
         return 0
+    count = getattr(vectors, "count", None)  # vectors in one document, if the engine says
     files = sorted(VECTORS_DIR.glob("*.json"))
     failures: list[str] = []
+    total = 0
     for path in files:
         failed = vectors.run_vectors(str(path))
-        print(f"{path.name}: {len(failed)} failure(s)")
+        n = count(json.loads(path.read_text(encoding="utf-8"))) if count else 0
+        total += n
+        print(f"{path.name}: {n} vector(s), {len(failed)} failure(s)")
         failures.extend(f"{path.name}: {message}" for message in failed)
     for message in failures:
         print(f"FAIL {message}")
     # tests/test_pyodide_node.py looks for this line.
-    print(f"vector files: {len(files)}, failures: {len(failures)}")
+    print(f"vectors: {total} in {len(files)} file(s), failures: {len(failures)}")
     return 1 if failures else 0
 
 
