@@ -31,7 +31,7 @@ def text(value):
 
 def code(value):
     """Verbatim data text in inline code, escaped (an error phrase, a slug)."""
-    return f"<code>{html.escape(str(value), quote=True)}</code>"
+    return f"<code>{text(value)}</code>"
 
 
 def url(value):
