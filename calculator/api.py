@@ -173,12 +173,11 @@ def rank_view(catalog, args):
     if errors:
         return {"errors": errors}
     rows = []
-    for est in _rank(catalog.models, usage, requests, family, args.get("at") or None):
-        m = est.model
-        official, gateway = est.official_total.total, est.gateway_total.total
+    for r in _rank(catalog.models, usage, requests, family, args.get("at") or None):
+        m = r.model
         rows.append({"slug": m.slug, "name": m.name, "family": m.family, "status": m.status,
-                     "tier": est.tier, "official": _money(official), "gateway": _money(gateway),
-                     "percent": percent(gateway, official)})
+                     "tier": r.tier, "official": _money(r.official), "gateway": _money(r.gateway),
+                     "percent": percent(r.gateway, r.official)})
     return {"errors": [], "rows": rows, "requests": requests}
 
 

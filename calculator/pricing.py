@@ -5,8 +5,11 @@ it and what is left is uncached input. `output` includes reasoning tokens.
 """
 from dataclasses import dataclass, fields
 
+from decimal import Decimal
+
 from .money import EXACT, per_million, plain
 
+ZERO = Decimal(0)
 MAX_TOKENS = 10 ** 12
 MAX_REQUESTS = 10 ** 9
 # Bucket name -> the price field that bills it.
@@ -161,12 +164,37 @@ def estimate(model, usage, requests=1, at=None):
                     breakdown(usage, official_rates), breakdown(usage, gateway_rates), at or "")
 
 
+class Ranked(tuple):
+    """(model, tier, official total, gateway total) for all requests together."""
+    __slots__ = ()
+    model = property(lambda self: self[0])
+    tier = property(lambda self: self[1])
+    official = property(lambda self: self[2])
+    gateway = property(lambda self: self[3])
+
+
 def rank(models, usage, requests=1, family=None, at=None):
-    """Every model's estimate for one workload, cheapest gateway total first (ties: by slug)."""
-    chosen = [m for m in models if family is None or m.family == family]
-    estimates = [estimate(m, usage, requests, at) for m in chosen]
-    estimates.sort(key=lambda e: (e.gateway.total, e.official.total, e.model.slug))
-    return estimates
+    """Every model's total for one workload, cheapest gateway total first (ties: by slug).
+
+    The hot path of the compare table: totals only, no per-bucket breakdown objects. The gateway
+    total is the official total x the ratio, exactly (Decimal products here are never rounded)."""
+    check_count("requests", requests, MAX_REQUESTS)
+    counts = [(BUCKET_PRICE[b], Decimal(usage.tokens(b))) for b in BUCKET_PRICE]
+    counts = [(price, n) for price, n in counts if n]
+    scale = EXACT.multiply(Decimal(requests), Decimal("0.000001"))
+    mul, add = EXACT.multiply, EXACT.add
+    ranked = []
+    for m in models:
+        if family is not None and m.family != family:
+            continue
+        tier, rates = m.prices_at(at).select(usage.input)
+        total = ZERO
+        for price, n in counts:
+            total = add(total, mul(n, rates.rate(price)))
+        official = mul(total, scale)
+        ranked.append(Ranked((m, tier, official, mul(official, m.ratio))))
+    ranked.sort(key=lambda r: (r[3], r[2], r[0].slug))
+    return ranked
 
 
 def requests_covered(balance, estimate_):

@@ -233,3 +233,11 @@ def test_worker_entry_points_never_raise():
     assert out["summary"]["official"]["total"] == "0.00003"
     assert json.loads(api.call("nope", "{}"))["errors"][0]["field"] == "fn"
     assert json.loads(api.call("estimate", "[[[["))["errors"][0]["field"] == "request"
+
+
+@settings(max_examples=100, deadline=None)
+@given(usages(), st.integers(1, 20))
+def test_rank_fast_path_agrees_with_the_full_breakdown(usage, requests):
+    for r in rank(CATALOG.models, usage, requests):
+        full = estimate(r.model, usage, requests)
+        assert (r.tier, r.official, r.gateway) == (full.tier, full.official_total.total, full.gateway_total.total)
