@@ -1,0 +1,111 @@
+// The calculator's Web Worker: Pyodide + the calculator wheel, answering JSON requests.
+// Glue only: every figure comes from calculator.api in Python.
+//
+// Start it as a MODULE worker (a classic worker cannot load Pyodide):
+//   const w = new Worker(new URL("assets/calculator/worker.mjs", base), {type: "module"});
+// Page -> worker
+//   {type: "init", wheelURL, pricesURL, indexURL?}   once, first. URLs resolve against this
+//        file's URL, so pass absolute ones. indexURL (folder of pyodide.mjs, with a trailing
+//        "/") defaults to the vendored ../pyodide/.
+//   {id, fn, args}   a call: calculator.api.call(fn, JSON.stringify(args)); may be sent before
+//        "ready" (it waits). fn: a name calculator.api.call dispatches (estimate, rank, usage,
+//        tokens, errors). At init the prices text goes to calculator.api.load(text).
+// Worker -> page
+//   {type: "ready", ms, pyodideMs, pyodide, models}   ms: worker start to ready; pyodideMs: to
+//        loadPyodide() done; pyodide: its version; models: count from calculator.api.load
+//   {type: "failed", error}                Pyodide, the wheel or the prices did not load
+//   {id, ok: true, result}                 result: the parsed JSON that Python returned
+//   {id, ok: false, error}                 an exception or a load failure, as text; never thrown
+const started = performance.now();
+const defaultIndexURL = new URL("../pyodide/", import.meta.url).href;
+let api = null; // {call, version, models, pyodideMs} once ready
+let ready = null; // Promise, set by init
+let initError = "";
+
+async function fetchOk(url, what) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${what} ${url}: HTTP ${response.status}`);
+  return response;
+}
+
+async function init({ wheelURL, pricesURL, indexURL }) {
+  if (!wheelURL || !pricesURL) throw new Error("init needs wheelURL and pricesURL");
+  const base = self.location.href;
+  const index = new URL(indexURL || defaultIndexURL, base).href;
+  // Start both downloads while Pyodide compiles.
+  const wheel = fetchOk(new URL(wheelURL, base), "calculator wheel").then((r) => r.arrayBuffer());
+  const prices = fetchOk(new URL(pricesURL, base), "prices").then((r) => r.text());
+  wheel.catch(() => {}); // reported below, once awaited
+  prices.catch(() => {});
+
+  const { loadPyodide } = await import(`${index}pyodide.mjs`);
+  const py = await loadPyodide({ indexURL: index });
+  const pyodideMs = Math.round(performance.now() - started);
+  const sitePackages = py.runPython("import sysconfig; sysconfig.get_path('purelib')");
+  // unpackArchive throws on a bad wheel; loadPackage(url) would only log it.
+  py.unpackArchive(new Uint8Array(await wheel), "wheel", { extractDir: sitePackages });
+  const pyApi = py.pyimport("calculator.api");
+  const loaded = JSON.parse(pyApi.load(await prices));
+  if (loaded.errors && loaded.errors.length) {
+    throw new Error(loaded.errors.map((e) => e.message).join("; "));
+  }
+  // Python-side guard: an exception becomes [False, "Type: message"] instead of a PythonError.
+  const call = py.runPython(`
+import traceback
+from calculator import api
+
+def _worker_call(fn, args_json):
+    try:
+        return [True, api.call(fn, args_json)]
+    except (Exception, SystemExit) as exc:
+        traceback.print_exc()  # to the worker's console
+        return [False, f"{type(exc).__name__}: {exc}"]
+
+_worker_call
+`);
+  api = { call, version: py.version, models: loaded.models, pyodideMs };
+}
+
+async function answer({ id, fn, args }) {
+  try {
+    await ready;
+    if (!api) throw new Error(`the calculator did not load: ${initError}`);
+    const out = api.call(String(fn), JSON.stringify(args ?? {}));
+    const [ok, text] = out.toJs();
+    out.destroy();
+    if (!ok) return { id, ok: false, error: text };
+    try {
+      return { id, ok: true, result: JSON.parse(text) };
+    } catch (err) {
+      return { id, ok: false, error: `calculator.api.call(${JSON.stringify(fn)}) returned bad JSON: ${err.message}` };
+    }
+  } catch (err) {
+    // A PythonError (BaseException, fatal error) or a JS error: report, never throw.
+    return { id, ok: false, error: String(err && err.message ? err.message : err) };
+  }
+}
+
+self.onmessage = async ({ data }) => {
+  if (data && data.type === "init") {
+    if (ready) return; // one init per worker
+    ready = init(data).then(
+      () => self.postMessage({
+        type: "ready",
+        ms: Math.round(performance.now() - started),
+        pyodideMs: api.pyodideMs,
+        pyodide: api.version,
+        models: api.models,
+      }),
+      (err) => {
+        initError = String(err && err.message ? err.message : err);
+        self.postMessage({ type: "failed", error: initError });
+      },
+    );
+    return;
+  }
+  if (!ready) {
+    self.postMessage({ id: data && data.id, ok: false, error: "send {type: 'init'} first" });
+    return;
+  }
+  self.postMessage(await answer(data || {}));
+};
