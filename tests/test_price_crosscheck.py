@@ -36,8 +36,9 @@ PER = Decimal(1_000_000)
 BUCKETS = ("input", "output", "cache_read", "cache_write_5m", "cache_write_1h")
 
 _OPENAI_CACHE_WRITE = (
-    "OpenAI bills 30-minute cache writes at 1.25x input from GPT-5.6 on; the catalog has only "
-    "5m/1h write fields, so these writes bill at the input rate here (see openai.yaml)"
+    "OpenAI's 30-minute cache writes (1.25x input) are listed as cache_write_5m, the short-retention "
+    "bucket; genai-prices has one write rate, while OpenAI publishes no 1-hour rate, so our "
+    "long-retention bucket bills at input (see openai.yaml)"
 )
 
 # (slug, bucket) -> why our figure differs from genai-prices 0.2.3.
@@ -54,7 +55,7 @@ EXPLAINED: dict[tuple[str, str], str] = {
             "gpt-5.6-terra",
             "gpt-5.6-luna",
         )
-        for bucket in ("cache_write_5m", "cache_write_1h")
+        for bucket in ("cache_write_1h",)
     },
 }
 
