@@ -1,0 +1,375 @@
+"""Build benchmark: `mkdocs build` of a generated site against plain MkDocs on the same pages.
+
+For each N (models) and M (error families):
+1. `synth.generate` writes a synthetic data folder into a temporary project (mkdocs.yml and docs/
+   copied from the repo; hooks/, calculator/ and node_modules/ linked), never the repo's data/.
+2. The baseline project is the same mkdocs.yml with `docs/` holding the hand-written pages plus
+   every generated page written out once as a Markdown file with the project's own renderer
+   (`hooks.site.pages(catalog)`), built with generation off (`PRICEBOOK_GENERATE=0`).
+3. The two builds alternate (generated, plain, generated, plain, ...), each a fresh
+   `mkdocs build --strict` process into a clean site folder; the figures are medians, the ratio
+   of each pair, and the peak RSS of each process (`os.wait4`).
+
+Pyodide (13 MB) is copied on both sides: the generated build vendors it, and the plain build finds
+the same files under docs/assets/pyodide/ and copies them as static files.
+
+Also here: the default site's build time, and `mkdocs serve`'s rebuild after a YAML edit.
+"""
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from decimal import Decimal
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench import synth  # noqa: E402
+
+MKDOCS = [str(Path(sys.executable).parent / "mkdocs")]
+if not Path(MKDOCS[0]).exists():
+    MKDOCS = [sys.executable, "-m", "mkdocs"]
+LINKED = ("hooks", "calculator", "node_modules", "package.json", "package-lock.json", "pyproject.toml")
+PRICE_LINE = re.compile(r'^(\s+input: )"([0-9]+\.[0-9]+)"', re.M)
+BUILT_IN = re.compile(r"Documentation built in ([0-9.]+) seconds")
+TARGET_OVERHEAD = 1.3
+TARGET_GROWTH = 4.4
+TARGET_DEFAULT_S = 5.0
+TARGET_SERVE_S = 5.0
+
+
+class BuildFailed(RuntimeError):
+    pass
+
+
+def env(**extra):
+    e = dict(os.environ)
+    e["NO_MKDOCS_2_WARNING"] = "1"
+    e.pop("PRICEBOOK_GENERATE", None)
+    e.pop("PRICEBOOK_DATA", None)
+    e.update({k: str(v) for k, v in extra.items()})
+    return e
+
+
+def make_project(root, data_src=None):
+    """A throwaway copy of the project at `root`: mkdocs.yml and docs/ copied, code linked,
+    data/ copied from `data_src` (default: the repo's data/). Returns root."""
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", root / "docs", symlinks=False)
+    for name in LINKED:
+        if (REPO / name).exists():
+            (root / name).symlink_to(REPO / name)
+    if data_src is not None and Path(data_src).resolve() != (root / "data").resolve():
+        shutil.copytree(data_src, root / "data")
+    elif data_src is None:
+        shutil.copytree(REPO / "data", root / "data")
+    return root
+
+
+def run_build(project, site_dir, extra_env=None, strict=True, timeout=900):
+    """One `mkdocs build` process: {"wall_s", "internal_s", "maxrss_mb"}; raises BuildFailed."""
+    site_dir = Path(site_dir)
+    if site_dir.exists():
+        shutil.rmtree(site_dir)
+    cmd = MKDOCS + ["build", "-f", str(Path(project) / "mkdocs.yml"), "--site-dir", str(site_dir)]
+    if strict:
+        cmd.append("--strict")
+    with tempfile.TemporaryFile() as out:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=project, env=env(**(extra_env or {})), stdout=out, stderr=subprocess.STDOUT)
+        deadline = t0 + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.005)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        log = out.read().decode("utf-8", "replace")
+    if proc.returncode != 0:
+        tail = "\n".join(log.strip().splitlines()[-25:])
+        raise BuildFailed(f"mkdocs build failed (exit {proc.returncode}) in {project}:\n{tail}")
+    m = BUILT_IN.search(log)
+    return {"wall_s": round(wall, 3), "internal_s": float(m.group(1)) if m else None,
+            "maxrss_mb": round(usage.ru_maxrss / 1024, 1)}
+
+
+def count_pages(site_dir):
+    return sum(1 for _ in Path(site_dir).rglob("index.html"))
+
+
+# ---- the plain-Markdown baseline ---------------------------------------------------------------
+
+def load(data_dir):
+    from hooks.load import load_catalog
+    result = load_catalog(Path(data_dir))
+    if result.catalog is None:
+        listing = "\n".join(str(p) for p in result.errors[:20])
+        raise BuildFailed(f"synthetic data does not load ({len(result.errors)} errors):\n{listing}")
+    return result
+
+
+def write_plain_docs(project, catalog):
+    """Render every generated page once with hooks.site into project/docs as Markdown files, and
+    put Pyodide's runtime files where the generated build vendors them. Returns the page count."""
+    from hooks import site as site_pages
+    from hooks import vendor
+    docs = Path(project) / "docs"
+    pages = site_pages.pages(catalog)
+    for page in pages:
+        target = docs / page.src_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.markdown, encoding="utf-8")
+    # the same static files the generated build copies in (Pyodide), so both sides copy them
+    tmp_site = Path(project) / ".vendor"
+    vendor.copy_pyodide(REPO / "node_modules", tmp_site)
+    for f in tmp_site.rglob("*"):
+        if f.is_file():
+            dest = docs / f.relative_to(tmp_site)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(f), dest)
+    shutil.rmtree(tmp_site)
+    return len(pages)
+
+
+def prepare(root, n_models, n_errors):
+    """(generated project, plain project, info) for one size."""
+    root = Path(root)
+    data = synth.generate(root / "data", n_models, n_errors)
+    result = load(data)
+    gen = make_project(root / "generated", data)
+    plain = make_project(root / "plain", data)
+    n_pages = write_plain_docs(plain, result.catalog)
+    return gen, plain, {"models": len(result.catalog.models), "error_families": len(result.catalog.errors),
+                        "generated_pages": n_pages, "warnings": len(result.warnings)}
+
+
+GEN_ENV = {}                              # the adapter's defaults: data/ next to mkdocs.yml
+PLAIN_ENV = {"PRICEBOOK_GENERATE": "0"}   # the adapter adds no pages (they are on disk)
+
+
+def bench_size(root, n_models, n_errors, pairs=3, log=print):
+    gen, plain, info = prepare(root, n_models, n_errors)
+    site_g, site_p = Path(root) / "site-generated", Path(root) / "site-plain"
+    # one untimed build of each to warm the OS caches and check that both sides build the same pages
+    run_build(gen, site_g, GEN_ENV)
+    run_build(plain, site_p, PLAIN_ENV)
+    info["html_pages_generated"] = count_pages(site_g)
+    info["html_pages_plain"] = count_pages(site_p)
+    runs = []
+    for i in range(pairs):
+        g = run_build(gen, site_g, GEN_ENV)
+        p = run_build(plain, site_p, PLAIN_ENV)
+        runs.append({"generated": g, "plain": p, "ratio": round(g["wall_s"] / p["wall_s"], 3)})
+        log(f"  build N={n_models:>5,} pair {i + 1}: generated {g['wall_s']:.2f} s "
+            f"({g['maxrss_mb']:.0f} MB), plain {p['wall_s']:.2f} s ({p['maxrss_mb']:.0f} MB), "
+            f"ratio {runs[-1]['ratio']:.2f}")
+    med = lambda side, key: round(statistics.median(r[side][key] for r in runs), 3)  # noqa: E731
+    internal = [r for r in runs if r["generated"]["internal_s"] and r["plain"]["internal_s"]]
+    return {
+        **info, "n_models": n_models, "n_errors": n_errors, "pairs": pairs, "runs": runs,
+        "generated_s": med("generated", "wall_s"), "plain_s": med("plain", "wall_s"),
+        "generated_internal_s": med("generated", "internal_s") if internal else None,
+        "plain_internal_s": med("plain", "internal_s") if internal else None,
+        "ratio_median": round(statistics.median(r["ratio"] for r in runs), 3),
+        "generated_maxrss_mb": max(r["generated"]["maxrss_mb"] for r in runs),
+        "plain_maxrss_mb": max(r["plain"]["maxrss_mb"] for r in runs),
+    }
+
+
+def profile_generated(n_models=1000, n_errors=100, out=None):
+    """cProfile of one in-process generated build (for the README's findings). Prints the top."""
+    import cProfile
+    import pstats
+    with tempfile.TemporaryDirectory(prefix="pricebook-prof-") as tmp:
+        data = synth.generate(Path(tmp) / "data", n_models, n_errors)
+        gen = make_project(Path(tmp) / "generated", data)
+        os.environ["NO_MKDOCS_2_WARNING"] = "1"
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+        cwd = os.getcwd()
+        os.chdir(gen)
+        try:
+            cfg = load_config(str(gen / "mkdocs.yml"), strict=True, site_dir=str(Path(tmp) / "site"))
+            cfg.plugins.on_startup(command="build", dirty=False)
+            prof = cProfile.Profile()
+            prof.enable()
+            build(cfg)
+            prof.disable()
+            cfg.plugins.on_shutdown()
+        finally:
+            os.chdir(cwd)
+        stats = pstats.Stats(prof)
+        if out:
+            stats.dump_stats(out)
+        stats.sort_stats("cumulative").print_stats(40)
+
+
+# ---- the default site and `mkdocs serve` -------------------------------------------------------
+
+def default_build(runs=3, log=print):
+    """The real site (repo data/), built from a temporary copy of the project."""
+    with tempfile.TemporaryDirectory(prefix="pricebook-default-") as tmp:
+        project = make_project(Path(tmp) / "project")
+        site = Path(tmp) / "site"
+        run_build(project, site)  # warm-up
+        res = [run_build(project, site) for _ in range(runs)]
+        for r in res:
+            log(f"  default site build: {r['wall_s']:.2f} s (mkdocs: {r['internal_s']} s, {r['maxrss_mb']:.0f} MB)")
+        return {"runs": res, "wall_s": statistics.median(r["wall_s"] for r in res),
+                "internal_s": statistics.median(r["internal_s"] or 0 for r in res),
+                "maxrss_mb": max(r["maxrss_mb"] for r in res), "pages": count_pages(site),
+                "target_s": TARGET_DEFAULT_S}
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _Lines:
+    """Collect a process's output lines with their arrival time, in a thread."""
+
+    def __init__(self, stream):
+        self.lines = []
+        self.cond = threading.Condition()
+        self.thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self.thread.start()
+
+    def _read(self, stream):
+        for raw in iter(stream.readline, b""):
+            with self.cond:
+                self.lines.append((time.perf_counter(), raw.decode("utf-8", "replace").rstrip()))
+                self.cond.notify_all()
+        with self.cond:
+            self.lines.append((time.perf_counter(), None))
+            self.cond.notify_all()
+
+    def wait_for(self, pattern, start, timeout):
+        """(time, line, index) of the first line from index `start` matching `pattern`."""
+        rx = re.compile(pattern)
+        deadline = time.perf_counter() + timeout
+        i = start
+        with self.cond:
+            while True:
+                while i < len(self.lines):
+                    t, line = self.lines[i]
+                    if line is None:
+                        raise BuildFailed("mkdocs serve exited:\n" + "\n".join(
+                            ln for _, ln in self.lines[-20:] if ln))
+                    if rx.search(line):
+                        return t, line, i + 1
+                    i += 1
+                left = deadline - time.perf_counter()
+                if left <= 0:
+                    raise BuildFailed(f"no line matching {pattern!r} within {timeout} s:\n" + "\n".join(
+                        ln for _, ln in self.lines[-20:] if ln))
+                self.cond.wait(left)
+
+
+def serve_rebuild(edits=3, data_src=None, timeout=120, log=print):
+    """Start `mkdocs serve` on a free 127.0.0.1 port against a temporary copy of the project,
+    edit a model YAML `edits` times, and time each edit until the rebuild's
+    "Documentation built" line. Always stops the server."""
+    with tempfile.TemporaryDirectory(prefix="pricebook-serve-") as tmp:
+        project = make_project(Path(tmp) / "project", data_src)
+        port = _free_port()
+        cmd = MKDOCS + ["serve", "-f", str(project / "mkdocs.yml"), "--strict", "--dev-addr",
+                        f"127.0.0.1:{port}", "--livereload"]
+        proc = subprocess.Popen(cmd, cwd=project, env=env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        lines = _Lines(proc.stdout)
+        try:
+            _, _, idx = lines.wait_for(r"Serving on", 0, timeout)
+            target = sorted((project / "data" / "models").glob("*.yaml"))[0]
+            original = target.read_text(encoding="utf-8")
+            times = []
+            for k in range(edits):
+                time.sleep(1.5)  # let the watcher settle between edits
+                # the edit a maintainer makes: a price raised (input only goes up: the data stays valid)
+                text = PRICE_LINE.sub(lambda m: f'{m.group(1)}"{Decimal(m.group(2)) + k + 1}"', original, count=1)
+                assert text != original
+                t0 = time.perf_counter()
+                target.write_text(text, encoding="utf-8")
+                start = idx
+                t1, line, idx = lines.wait_for(r"Reloading browsers|An error happened", idx, timeout)
+                if "error" in line:
+                    raise BuildFailed("the rebuild after the edit failed:\n" + "\n".join(
+                        ln for _, ln in lines.lines[start:idx] if ln))
+                built = [BUILT_IN.search(ln) for _, ln in lines.lines[start:idx] if ln]
+                built = [b for b in built if b]
+                times.append({"wall_s": round(t1 - t0, 3),
+                              "internal_s": float(built[-1].group(1)) if built else None})
+                log(f"  serve rebuild after a YAML edit: {times[-1]['wall_s']:.2f} s "
+                    f"(mkdocs: {times[-1]['internal_s']} s)")
+            return {"runs": times, "wall_s": statistics.median(t["wall_s"] for t in times),
+                    "target_s": TARGET_SERVE_S}
+        finally:
+            try:   # SIGINT: serve stops as on Ctrl-C and removes its temporary site folder
+                os.killpg(proc.pid, signal.SIGINT)
+            except ProcessLookupError:
+                pass
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+# ---- all of it ---------------------------------------------------------------------------------
+
+SIZES = ((250, 25), (1000, 100), (4000, 100))
+QUICK_SIZES = ((250, 25), (1000, 100))
+
+
+def run(sizes=SIZES, pairs=3, quick=False, log=print, keep=None):
+    if quick:
+        sizes, pairs = QUICK_SIZES, min(pairs, 2)
+    out = {"sizes": {}, "pairs": pairs}
+    out["default_site"] = default_build(runs=2 if quick else 3, log=log)
+    out["serve"] = serve_rebuild(edits=2 if quick else 3, log=log)
+    with tempfile.TemporaryDirectory(prefix="pricebook-bench-") as tmp:
+        for n, m in sizes:
+            out["sizes"][str(n)] = bench_size(Path(tmp) / f"n{n}", n, m, pairs, log=log)
+    s = out["sizes"]
+    targets = {}
+    if "1000" in s:
+        targets["overhead_1000"] = {"target": f"<= {TARGET_OVERHEAD} x plain", "measured": s["1000"]["ratio_median"],
+                                    "met": s["1000"]["ratio_median"] <= TARGET_OVERHEAD}
+    if "1000" in s and "4000" in s:
+        growth = round(s["4000"]["generated_s"] / s["1000"]["generated_s"], 3)
+        mem = round(s["4000"]["generated_maxrss_mb"] / s["1000"]["generated_maxrss_mb"], 3)
+        targets["growth_4000_vs_1000"] = {"target": f"<= {TARGET_GROWTH} x", "measured": growth,
+                                          "met": growth <= TARGET_GROWTH}
+        targets["memory_4000_vs_1000"] = {"target": "<= 4 x (linear)", "measured": mem, "met": mem <= 4.0}
+    targets["default_build_s"] = {"target": f"< {TARGET_DEFAULT_S} s", "measured": out["default_site"]["wall_s"],
+                                  "met": out["default_site"]["wall_s"] < TARGET_DEFAULT_S}
+    targets["serve_rebuild_s"] = {"target": f"< {TARGET_SERVE_S} s", "measured": out["serve"]["wall_s"],
+                                  "met": out["serve"]["wall_s"] < TARGET_SERVE_S}
+    out["targets"] = targets
+    return out
+
+
+if __name__ == "__main__":
+    if "--profile" in sys.argv:
+        profile_generated()
+    else:
+        import json
+        print(json.dumps(run(quick="--quick" in sys.argv), indent=2))
