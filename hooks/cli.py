@@ -5,6 +5,7 @@ Bad data: every problem as path:line:col: message, exit 1. Never a traceback.
 """
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -17,6 +18,9 @@ from .pricediff import DiffError, diff_against_rev
 COUNT_OPTIONS = (("input", "--input"), ("cache_read", "--cache-read"),
                  ("cache_write_5m", "--cache-write"), ("cache_write_1h", "--cache-write-1h"),
                  ("output", "--output"))
+
+
+NUMERIC = re.compile(r"^[-+$<]*[\d,.]+%?$")
 
 
 class UsageExit(Exception):
@@ -196,7 +200,7 @@ def _check_date(text):
 def _table(rows):
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for n, r in enumerate(rows):
-        cells = [c.ljust(w) if i == 0 or not any(ch.isdigit() for ch in c) else c.rjust(w)
+        cells = [c.rjust(w) if i and NUMERIC.match(c) else c.ljust(w)
                  for i, (c, w) in enumerate(zip(r, widths))]
         print("  ".join(cells).rstrip())
         if n == 0:

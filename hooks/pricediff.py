@@ -1,4 +1,5 @@
 """`pricebook diff`: every price that changed between a git revision and the working tree."""
+import shutil
 import subprocess
 import tarfile
 import tempfile
@@ -60,6 +61,16 @@ def diff_points(old, new):
     return changes
 
 
+def _add_missing_schemas(current, old):
+    """An older revision may predate a schema file: judge it by today's."""
+    if not current.is_dir():
+        return
+    old.mkdir(parents=True, exist_ok=True)
+    for schema in current.glob("*.json"):
+        if not (old / schema.name).exists():
+            shutil.copyfile(schema, old / schema.name)
+
+
 def diff_against_rev(data_dir, rev="HEAD"):
     """Changes from the data at `rev` to the data in the working tree, by model then field."""
     data_dir = Path(data_dir).resolve()
@@ -80,8 +91,10 @@ def diff_against_rev(data_dir, rev="HEAD"):
         else:
             with tarfile.open(fileobj=BytesIO(archive)) as tar:
                 tar.extractall(tmp, filter="data")
+            _add_missing_schemas(data_dir / "schema", Path(tmp) / rel / "schema")
             old = load_catalog(Path(tmp) / rel)
             if old.catalog is None:
-                raise DiffError(f"the data at {rev} does not load ({len(old.errors)} problem(s))")
+                first = "; ".join(str(p) for p in old.errors[:3])
+                raise DiffError(f"the data at {rev} does not load ({len(old.errors)} problem(s)): {first}")
             old_points = price_points(old.catalog)
     return diff_points(old_points, price_points(new.catalog))
