@@ -1,0 +1,386 @@
+"""Troubleshooting pages from data/errors/*.yaml, and the site's topic map from data/topics.yaml.
+
+- `pages(catalog)` -> one Page per family (errors/<id>.md, edit link on its YAML file) plus the
+  troubleshooting index errors/index.md;
+- `topic_map(catalog, from_page="index.md")` -> the "continue with the right source" cards
+  (Material grid cards), with links relative to `from_page`;
+- `lookup_data(catalog)` -> the compact dict the browser's "paste your error" box matches against
+  (the same fields calculator.errors_match reads).
+
+Every data text goes through the escaping filters: `text` and `code` from hooks.render (plus braces,
+so attr_list cannot read data as attributes, and a leading Markdown block marker), `cell` for table
+cells, `paras` for multi-paragraph text, `fence` for code blocks (a fence longer than any backtick run
+in the content), `fm` for front matter values.
+"""
+import html
+import json
+import posixpath
+import re
+import shlex
+from pathlib import Path
+
+import yaml
+
+from . import render
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+ROUTE_TABS = {"openai": "OpenAI-compatible", "anthropic": "Anthropic-native"}
+ANTHROPIC_VERSION = "2023-06-01"
+DEFAULT_ERRORS_URL = "../api/errors.json"
+SIGNAL_COLUMNS = (("status", "Status"), ("duration", "Duration"), ("billed", "Tokens billed"),
+                  ("upstream", "provider_name / raw upstream body"), ("rotate_key", "Rotating the key"))
+_SAFE_SHELL = re.compile(r"^[A-Za-z0-9_@%+=:,./-]+$")
+_LEADING = re.compile(r"^([#+=!:~>-]|\d+[.)])")
+
+
+# ---- escaping filters ---------------------------------------------------------------------
+
+def text(value):
+    """One line of data text, safe in Markdown and HTML: render.text, whitespace collapsed, braces
+    and a leading block marker (#, -, 1. ...) escaped."""
+    out = render.text(" ".join(str(value).split()))
+    m = _LEADING.match(out)
+    if m:
+        mark = m.group(1)
+        out = (mark[:-1] + f"&#{ord(mark[-1])};" if mark[0].isdigit() else f"&#{ord(mark)};") + out[len(mark):]
+    return out.replace("{", "&#123;").replace("}", "&#125;")
+
+
+def code(value):
+    return f"<code>{text(value)}</code>"
+
+
+def paras(value):
+    """Plain text with blank-line paragraphs -> escaped Markdown paragraphs."""
+    blocks = [b for b in re.split(r"\n\s*\n", str(value).strip()) if b.strip()]
+    return "\n\n".join(text(b) for b in blocks)
+
+
+def fence(content, lang="text", indent=0):
+    """A fenced code block for verbatim content (highlighting escapes it), indented for tabs."""
+    content = str(content).rstrip("\n")
+    longest = max((len(r) for r in re.findall(r"`+", content)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    lang = lang if re.fullmatch(r"[a-z]+", lang or "") else "text"
+    pad = " " * indent
+    lines = [f"{ticks}{lang}", *content.split("\n"), ticks]
+    return "\n".join(pad + line if line else line for line in lines)
+
+
+def fm(value, quote=False):
+    """A front matter scalar: HTML-escaped (Material prints some meta raw), JSON-quoted (valid YAML)."""
+    return json.dumps(html.escape(" ".join(str(value).split()), quote=quote))
+
+
+def _env():
+    env = render.make_env()
+    env.filters.update(text=text, code=code, paras=paras, fence=fence, fm=fm, cell=text)
+    return env
+
+
+_ENV = None
+
+
+def _render(template, **context):
+    global _ENV
+    if _ENV is None:
+        _ENV = _env()
+    return _ENV.get_template(template).render(**context)
+
+
+# ---- data helpers -------------------------------------------------------------------------
+
+def load_topics(data_dir=None):
+    """data/topics.yaml as a dict (None when missing or unreadable). Validation is the loader's;
+    this read only feeds the pages and the related-page check."""
+    path = Path(data_dir or DATA_DIR) / "topics.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _topics(catalog, topics=None):
+    if isinstance(topics, dict):
+        return topics
+    site = getattr(catalog, "site", None) or {}
+    if isinstance(site.get("topics"), dict):
+        return site["topics"]
+    return load_topics() or {"heading": "Continue with the right source", "topics": []}
+
+
+def _list(value):
+    return value if isinstance(value, list) else []
+
+
+def _families(catalog):
+    fams = [f for f in getattr(catalog, "errors", ()) or () if isinstance(f, dict) and isinstance(f.get("id"), str)]
+    return sorted(fams, key=lambda f: (f.get("order", 100), str(f.get("title", f["id"])).lower()))
+
+
+def _rel(target, from_page):
+    return posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+
+
+def _shell(value):
+    value = str(value)
+    return value if _SAFE_SHELL.match(value) else shlex.quote(value)
+
+
+def _header(value):
+    value = str(value)
+    return f'"{value}"' if re.fullmatch(r"[A-Za-z0-9_ :./=-]+", value) else shlex.quote(value)
+
+
+def _site(catalog):
+    site = getattr(catalog, "site", None) or {}
+    routes = site.get("routes") or {}
+    base = str(site.get("base_url", "")).rstrip("/")
+    if not base.startswith("https://"):
+        raise ValueError(f"site.yaml base_url must be an https URL, found {base!r}")
+    return {
+        "brand": site.get("brand", ""),
+        "openai": base + str(routes.get("openai", "/v1")).rstrip("/"),
+        "anthropic": base + str(routes.get("anthropic", "/anthropic")).rstrip("/"),
+        "key": str(site.get("key_placeholder") or "YOUR_API_KEY"),
+        "links": {k: v for k, v in (site.get("links") or {}).items() if isinstance(v, str) and v.startswith("https://")},
+    }
+
+
+# ---- commands -----------------------------------------------------------------------------
+
+def _body_openai(model, prompt, max_tokens):
+    return json.dumps({"model": model, "messages": [{"role": "user", "content": prompt}],
+                       "max_completion_tokens": max_tokens}, separators=(",", ":"))
+
+
+def _body_anthropic(model, prompt, max_tokens):
+    return json.dumps({"model": model, "max_tokens": max_tokens,
+                       "messages": [{"role": "user", "content": prompt}]}, separators=(",", ":"))
+
+
+def _squote(value):
+    return "'" + str(value).replace("'", "'\\''") + "'"
+
+
+WRITE_OUT = "'\\nHTTP %{http_code} in %{time_total}s\\n'"
+
+
+def commands(site, fast):
+    """The fast check's copy-paste commands: {"openai": str, "anthropic": str, "models": str|None}."""
+    n = fast.get("max_tokens", 16)
+    prompt = fast.get("prompt", "Test.")
+    openai = "\n".join([
+        f"curl -sS {_shell(site['openai'] + '/chat/completions')} \\",
+        f"  -H {_header('Authorization: Bearer ' + site['key'])} \\",
+        '  -H "Content-Type: application/json" \\',
+        f"  -w {WRITE_OUT} \\",
+        f"  -d {_squote(_body_openai(fast['openai_model'], prompt, n))}",
+    ])
+    anthropic = "\n".join([
+        f"curl -sS {_shell(site['anthropic'] + '/v1/messages')} \\",
+        f"  -H {_header('x-api-key: ' + site['key'])} \\",
+        f'  -H "anthropic-version: {ANTHROPIC_VERSION}" \\',
+        '  -H "content-type: application/json" \\',
+        f"  -w {WRITE_OUT} \\",
+        f"  -d {_squote(_body_anthropic(fast['anthropic_model'], prompt, n))}",
+    ])
+    models = None
+    if fast.get("list_models"):
+        models = (f"curl -sS {_shell(site['openai'] + '/models')} \\\n"
+                  f"  -H {_header('Authorization: Bearer ' + site['key'])}")
+    return {"openai": openai, "anthropic": anthropic, "models": models}
+
+
+def client_snippets(site, fast):
+    """curl / Python / Node on the OpenAI-compatible route, each printing status, retry-after and
+    the raw body (where provider_name, type and code are)."""
+    n = fast.get("max_tokens", 16)
+    prompt = fast.get("prompt", "Test.")
+    model = fast["openai_model"]
+    curl = "\n".join([
+        f"curl -sS -i {_shell(site['openai'] + '/chat/completions')} \\",
+        f"  -H {_header('Authorization: Bearer ' + site['key'])} \\",
+        '  -H "Content-Type: application/json" \\',
+        f"  -d {_squote(_body_openai(model, prompt, n))}",
+    ])
+    python = "\n".join([
+        "from openai import APIStatusError, OpenAI",
+        "",
+        f"client = OpenAI(base_url={json.dumps(site['openai'])}, api_key={json.dumps(site['key'])},",
+        "                max_retries=0)  # see each failure once; add your own backoff later",
+        "try:",
+        "    reply = client.chat.completions.create(",
+        f"        model={json.dumps(model)},",
+        f"        messages=[{{\"role\": \"user\", \"content\": {json.dumps(prompt)}}}],",
+        f"        max_completion_tokens={n},",
+        "    )",
+        "    print(\"OK\", reply.usage)",
+        "except APIStatusError as err:",
+        "    print(err.status_code, err.response.headers.get(\"retry-after\"))",
+        "    print(err.response.text)  # the raw body: type, code, provider_name",
+    ])
+    node = "\n".join([
+        "// save as check.mjs and run: node check.mjs (Node 18 or later)",
+        f"const res = await fetch({json.dumps(site['openai'] + '/chat/completions')}, {{",
+        "  method: \"POST\",",
+        "  headers: {",
+        f"    \"Authorization\": {json.dumps('Bearer ' + site['key'])},",
+        "    \"Content-Type\": \"application/json\",",
+        "  },",
+        "  body: JSON.stringify({",
+        f"    model: {json.dumps(model)},",
+        f"    messages: [{{ role: \"user\", content: {json.dumps(prompt)} }}],",
+        f"    max_completion_tokens: {n},",
+        "  }),",
+        "});",
+        "console.log(res.status, res.headers.get(\"retry-after\"));",
+        "console.log(await res.text()); // the raw body: type, code, provider_name",
+    ])
+    return [("curl", "bash", curl), ("Python", "python", python), ("Node", "js", node)]
+
+
+# ---- pages --------------------------------------------------------------------------------
+
+def _tags(fam, phrases):
+    tags, seen = [], set()
+    candidates = [p["text"] for p in phrases]
+    candidates += [str(s.get("code")) for s in _list(fam.get("statuses")) if isinstance(s, dict)]
+    candidates += [c.get("value") for c in _list(fam.get("codes")) if isinstance(c, dict)]
+    for tag in candidates:
+        if isinstance(tag, str) and tag.strip() and tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            tags.append(tag)
+    return tags
+
+
+def _phrases(fam, families):
+    own = [{"text": p["text"], "note": p.get("note", ""), "home": None}
+           for p in _list(fam.get("phrases")) if isinstance(p, dict) and isinstance(p.get("text"), str)]
+    for other in families:
+        if other is fam:
+            continue
+        for p in _list(other.get("phrases")):
+            if isinstance(p, dict) and fam["id"] in _list(p.get("also_in")) and isinstance(p.get("text"), str):
+                own.append({"text": p["text"], "note": p.get("note", ""),
+                            "home": {"title": other.get("title", other["id"]), "link": f"{other['id']}.md"}})
+    return own
+
+
+def _retry(retry):
+    verdict = retry.get("verdict")
+    verdict = {True: "yes", False: "no"}.get(verdict, verdict) if isinstance(verdict, bool) else verdict
+    if verdict == "yes":
+        return {"kind": "success", "label": "Yes", "detail": retry.get("detail", "")}
+    if verdict == "after":
+        return {"kind": "warning", "label": f"Only after {retry.get('after', '')}", "detail": retry.get("detail", "")}
+    return {"kind": "failure", "label": "No", "detail": retry.get("detail", "")}
+
+
+def _related(fam, by_id, topics, from_page):
+    titles = {t["page"]: t.get("title", t["page"]) for t in _list(topics.get("topics"))
+              if isinstance(t, dict) and isinstance(t.get("page"), str)}
+    out = []
+    for rel in _list(fam.get("related")):
+        if not isinstance(rel, dict):
+            continue
+        if rel.get("family") in by_id:
+            other = by_id[rel["family"]]
+            out.append({"title": other.get("title", other["id"]), "link": f"{other['id']}.md", "why": rel.get("why", "")})
+        elif isinstance(rel.get("page"), str):
+            page = rel["page"]
+            out.append({"title": titles.get(page, page), "link": _rel(page, from_page), "why": rel.get("why", "")})
+    return out
+
+
+def family_page(catalog, fam, families=None, topics=None):
+    families = families if families is not None else _families(catalog)
+    topics = _topics(catalog, topics)
+    site = _site(catalog)
+    src = f"errors/{fam['id']}.md"
+    by_id = {f["id"]: f for f in families}
+    fast = dict(fam.get("fast_check") or {})
+    phrases = _phrases(fam, families)
+    examples = []
+    for route, tab in ROUTE_TABS.items():
+        items = [e for e in _list(fam.get("examples")) if isinstance(e, dict) and e.get("route") == route]
+        examples.append({"tab": tab, "items": items})
+    markdown = _render(
+        "error_page.md.j2",
+        fam=fam, site=site, phrases=phrases, tags=_tags(fam, phrases),
+        statuses=[s for s in _list(fam.get("statuses")) if isinstance(s, dict)],
+        codes=[c for c in _list(fam.get("codes")) if isinstance(c, dict)],
+        retry=_retry(fam.get("retry") or {}), costs=fam.get("costs"),
+        calculator=_rel("calculator.md", src),
+        fast=fast, commands=commands(site, fast),
+        snippets=client_snippets(site, fast) if fam.get("client_snippet") else [],
+        examples=examples, route_tabs=ROUTE_TABS,
+        causes=[c for c in _list(fam.get("causes")) if isinstance(c, dict)], signal_columns=SIGNAL_COLUMNS,
+        related=_related(fam, by_id, topics, src),
+        topic_map=topic_map(catalog, from_page=src, topics=topics),
+    )
+    edit = fam.get("file") or f"data/errors/{fam['id']}.yaml"
+    return render.Page(src, markdown, edit_path=edit, in_nav=True)
+
+
+def index_page(catalog, families=None, topics=None, errors_url=DEFAULT_ERRORS_URL):
+    families = families if families is not None else _families(catalog)
+    topics = _topics(catalog, topics)
+    src = "errors/index.md"
+    rows, by_status = [], {}
+    for fam in families:
+        codes = [s.get("code") for s in _list(fam.get("statuses")) if isinstance(s, dict)]
+        for code_ in codes:
+            by_status.setdefault(code_, []).append(fam)
+        rows.append({"fam": fam, "link": f"{fam['id']}.md", "statuses": codes,
+                     "retry": _retry(fam.get("retry") or {})["label"],
+                     "phrases": [p["text"] for p in _phrases(fam, families)]})
+    markdown = _render(
+        "errors_index.md.j2", rows=rows, errors_url=errors_url,
+        by_status=sorted((c, [{"title": f.get("title", f["id"]), "link": f"{f['id']}.md"} for f in fams])
+                         for c, fams in by_status.items() if isinstance(c, int)),
+        topic_map=topic_map(catalog, from_page=src, topics=topics),
+    )
+    return render.Page(src, markdown, edit_path="", in_nav=True)
+
+
+def pages(catalog, topics=None, errors_url=DEFAULT_ERRORS_URL):
+    """Every troubleshooting page: the index first, then one page per family."""
+    families = _families(catalog)
+    topics = _topics(catalog, topics)
+    return [index_page(catalog, families, topics, errors_url)] + [
+        family_page(catalog, fam, families, topics) for fam in families]
+
+
+def topic_map(catalog, from_page="index.md", topics=None, heading=True):
+    """The topic map cards as Markdown (Material grid cards), links relative to `from_page`."""
+    topics = _topics(catalog, topics)
+    links = _site(catalog)["links"]
+    cards = []
+    for t in _list(topics.get("topics")):
+        if not isinstance(t, dict):
+            continue
+        if isinstance(t.get("page"), str):
+            cards.append({**t, "external": False, "href": _rel(t["page"], from_page)})
+        elif t.get("link") in links:
+            cards.append({**t, "external": True, "href": links[t["link"]]})
+    return _render("topic_map.md.j2", heading=topics.get("heading") if heading else None,
+                   intro=topics.get("intro") if heading else None, cards=cards)
+
+
+def lookup_data(catalog):
+    """What the browser's error lookup needs: per family the fields errors_match reads, plus
+    title and url. JSON-ready."""
+    keep_phrase = ("text", "also_in", "weight")
+    out = []
+    for fam in _families(catalog):
+        out.append({
+            "id": fam["id"], "title": fam.get("title", fam["id"]), "url": f"errors/{fam['id']}/",
+            "summary": fam.get("summary", ""), "order": fam.get("order", 100),
+            "phrases": [{k: p[k] for k in keep_phrase if k in p} for p in _list(fam.get("phrases")) if isinstance(p, dict)],
+            "statuses": [{k: s[k] for k in ("code", "weight") if k in s} for s in _list(fam.get("statuses")) if isinstance(s, dict)],
+            "codes": [{k: c[k] for k in ("value", "field", "weight") if k in c} for c in _list(fam.get("codes")) if isinstance(c, dict)],
+            "match": fam.get("match") or {},
+        })
+    return {"version": 1, "families": out}
