@@ -30,24 +30,12 @@ DEFAULT_ERRORS_URL = "../api/errors.json"
 SIGNAL_COLUMNS = (("status", "Status"), ("duration", "Duration"), ("billed", "Tokens billed"),
                   ("upstream", "provider_name / raw upstream body"), ("rotate_key", "Rotating the key"))
 _SAFE_SHELL = re.compile(r"^[A-Za-z0-9_@%+=:,./-]+$")
-_LEADING = re.compile(r"^([#+=!:~>-]|\d+[.)])")
 
 
 # ---- escaping filters ---------------------------------------------------------------------
 
-def text(value):
-    """One line of data text, safe in Markdown and HTML: render.text, whitespace collapsed, braces
-    and a leading block marker (#, -, 1. ...) escaped."""
-    out = render.text(" ".join(str(value).split()))
-    m = _LEADING.match(out)
-    if m:
-        mark = m.group(1)
-        out = (mark[:-1] + f"&#{ord(mark[-1])};" if mark[0].isdigit() else f"&#{ord(mark)};") + out[len(mark):]
-    return out.replace("{", "&#123;").replace("}", "&#125;")
-
-
-def code(value):
-    return f"<code>{text(value)}</code>"
+text = render.text
+code = render.code
 
 
 def paras(value):

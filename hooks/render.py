@@ -4,6 +4,7 @@ A page module exposes `pages(catalog) -> list[Page]`; the MkDocs adapter adds ea
 generated file, and the benchmark writes the same pages to disk as plain Markdown.
 """
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,12 +21,20 @@ class Page:
     in_nav: bool = False  # per-model pages stay out of the nav (build time stays linear)
 
 
+_LEADING = re.compile(r"^([#+=!:~>-]|\d+[.)])")
+
+
 def text(value):
-    """Data text safe inside Markdown and HTML: escapes <, >, &, quotes and Markdown's own
-    inline markers, so a model name can never become markup."""
-    escaped = html.escape(str(value), quote=True)
-    for ch in "\\`*_[]|":
+    """One line of data text, safe inside Markdown and HTML: whitespace collapsed; <, >, &, quotes,
+    Markdown's inline markers, attr_list braces and a leading block marker (#, -, 1. ...) escaped,
+    so a model name or a phrase can never become markup."""
+    escaped = html.escape(" ".join(str(value).split()), quote=True)
+    for ch in "\\`*_[]|{}":
         escaped = escaped.replace(ch, f"&#{ord(ch)};")
+    m = _LEADING.match(escaped)
+    if m:
+        mark = m.group(1)
+        escaped = mark[:-1] + f"&#{ord(mark[-1])};" + escaped[len(mark):]
     return escaped
 
 
