@@ -1,0 +1,224 @@
+"""The machine-readable side of the site, as {site path: text}; no mkdocs import.
+
+  api/models.json (+ api/models.schema.json)   every model, its family, limits, status, page URL
+  api/prices.json (+ api/prices.schema.json)   official and gateway rates as decimal strings
+  api/errors.json (+ api/errors.schema.json)   troubleshooting families: phrases, statuses, URLs
+  llms.txt, llms-full.txt                      the docs for tools that read text
+  assets/calculator/catalog.json               Catalog.to_dict(): what the browser calculator prices with
+
+The schemas are the files data/schema/<name>-export.schema.json, published unchanged. Rates come
+from the engine (hooks.figures), never from arithmetic here.
+"""
+import json
+import re
+from pathlib import Path
+
+from .figures import Figures
+
+EXPORT_SCHEMAS = {"models": "models-export.schema.json", "prices": "prices-export.schema.json",
+                  "errors": "errors-export.schema.json"}
+DEFAULT_SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schema"
+FORMAT_VERSION = 1
+
+
+def page_url(src_uri, use_directory_urls=True):
+    """The site path of a Markdown page: "index.md" -> "", "models/x.md" -> "models/x/"."""
+    path = src_uri[:-3] if src_uri.endswith(".md") else src_uri
+    if path == "index" or path.endswith("/index"):
+        path = path[:-5]
+        return path
+    return f"{path}/" if use_directory_urls else f"{path}.html"
+
+
+def _abs(site_url, path):
+    return (site_url.rstrip("/") + "/" + path) if site_url else path
+
+
+def _dump(data):
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+
+def models_export(catalog, site_url=""):
+    return {
+        "$schema": _abs(site_url, "api/models.schema.json"),
+        "version": FORMAT_VERSION,
+        "brand": catalog.site.get("brand", ""),
+        "base_url": catalog.site.get("base_url", ""),
+        "routes": dict(catalog.site.get("routes") or {}),
+        "families": [{"id": f.id, "name": f.name, "provider": f.provider,
+                      "url": _abs(site_url, f"models/family/{f.id}/")} for f in catalog.families.values()],
+        "models": [{
+            "slug": m.slug, "name": m.name, "family": m.family, "provider": m.provider,
+            "provider_name": m.provider_name, "provider_model_id": m.provider_model_id,
+            "context_window": m.context_window, "max_output": m.max_output, "status": m.status,
+            "deprecated_on": m.deprecated_on or None, "aliases": list(m.aliases),
+            "url": _abs(site_url, f"models/{m.slug}/"),
+        } for m in catalog.models],
+    }
+
+
+def _rate_set(rates):
+    official = {r["field"]: r["official"] for r in rates}
+    gateway = {r["field"]: r["gateway"] for r in rates}
+    return official, gateway, [r["field"] for r in rates if r["billed_as_input"]]
+
+
+def prices_export(catalog, figs, site_url=""):
+    models = []
+    for m in catalog.models:
+        official, gateway, as_input = _rate_set(figs.rates(m))
+        tiers = []
+        for above, rates in figs.tiers(m):
+            t_official, t_gateway, _ = _rate_set(rates)
+            tiers.append({"above": above, "official": t_official, "gateway": t_gateway})
+        models.append({"slug": m.slug, "family": m.family, "ratio": str(m.ratio),
+                       "ratio_note": m.ratio_note, "official": official, "gateway": gateway,
+                       "billed_as_input": as_input, "tiers": tiers, "source": m.source,
+                       "checked": m.checked})
+    return {
+        "$schema": _abs(site_url, "api/prices.schema.json"),
+        "version": FORMAT_VERSION,
+        "currency": "USD",
+        "unit": "per 1M tokens",
+        "families": [{"id": f.id, "ratio": str(f.ratio), "label": f.label} for f in catalog.families.values()],
+        "models": models,
+    }
+
+
+def _values(items, key):
+    """The `key` of each dict in a list, or the item itself when it is a plain value."""
+    out = []
+    for item in items if isinstance(items, list) else ():
+        value = item.get(key) if isinstance(item, dict) else item
+        if value is not None and not isinstance(value, (dict, list)):
+            out.append(value)
+    return out
+
+
+def _error_family(d, site_url):
+    """One troubleshooting family of data/errors/<id>.yaml: id, title, the phrases (text), HTTP
+    statuses (code) and error codes (value) it covers, and its page."""
+    fid = str(d.get("id") or Path(str(d.get("file", "error"))).stem)
+    return {
+        "id": fid, "title": str(d.get("title") or fid),
+        "phrases": [str(p) for p in _values(d.get("phrases"), "text")],
+        "statuses": [int(c) for c in _values(d.get("statuses"), "code") if str(c).isdigit()],
+        "codes": [str(c) for c in _values(d.get("codes"), "value")],
+        "url": _abs(site_url, f"errors/{fid}/"),
+    }
+
+
+def errors_export(catalog, site_url=""):
+    return {"$schema": _abs(site_url, "api/errors.schema.json"), "version": FORMAT_VERSION,
+            "families": [_error_family(d, site_url) for d in catalog.errors if isinstance(d, dict)]}
+
+
+# ---- text for tools that read docs ------------------------------------------------------------
+
+_FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+_TITLE = re.compile(r"^title:\s*(.+)$", re.M)
+_H1 = re.compile(r"^#\s+(.+)$", re.M)
+_DESCRIPTION = re.compile(r"^description:\s*(.+)$", re.M)
+
+
+def _strip_front(markdown):
+    return _FRONT.sub("", markdown, count=1)
+
+
+def _front_value(markdown, pattern):
+    front = _FRONT.match(markdown)
+    if not front:
+        return ""
+    found = pattern.search(front.group(1))
+    if not found:
+        return ""
+    value = found.group(1).strip()
+    if value.startswith('"'):
+        try:
+            return json.loads(value)
+        except ValueError:
+            pass
+    return value.strip("'\"")
+
+
+def page_title(markdown):
+    title = _front_value(markdown, _TITLE)
+    if title:
+        return title
+    found = _H1.search(_strip_front(markdown))
+    return found.group(1).strip() if found else ""
+
+
+def llms_txt(catalog, docs, site_url="", use_directory_urls=True):
+    """llms.txt (llmstxt.org): the site in one short Markdown file of links.
+
+    docs: [(src_uri, markdown)] of every page, hand-written first, in navigation order."""
+    site = catalog.site
+    by_src = dict(docs)
+    url = lambda src: _abs(site_url, page_url(src, use_directory_urls))  # noqa: E731
+    lines = [f"# {site.get('brand', '')} docs", ""]
+    if site.get("tagline"):
+        lines += [f"> {site['tagline']}", ""]
+    routes = site.get("routes") or {}
+    lines += [f"OpenAI-compatible base URL: {site.get('base_url', '')}{routes.get('openai', '')}. "
+              f"Anthropic-native base URL: {site.get('base_url', '')}{routes.get('anthropic', '')}. "
+              "Send the model slug exactly as listed; prices are USD per 1M tokens.", ""]
+
+    def item(src, text=""):
+        title = page_title(by_src.get(src, "")) or src
+        return f"- [{title}]({url(src)})" + (f": {text}" if text else "")
+
+    lines.append("## Docs")
+    skip = lambda s: s.startswith(("models/", "pricing/", "errors/"))  # noqa: E731
+    lines += [item(src, _front_value(md, _DESCRIPTION)) for src, md in docs if not skip(src)]
+    lines += ["", "## Models"]
+    lines.append(item("models/index.md", "every model with its slug, limits and gateway price"))
+    for m in catalog.models:
+        lines.append(f"- [{m.name}]({url(f'models/{m.slug}.md')}): slug `{m.slug}`, {m.provider_name}, "
+                     f"{m.context_window:,}-token context, {m.status}")
+    lines += ["", "## Pricing"]
+    lines += [item(src, _front_value(md, _DESCRIPTION)) for src, md in docs if src.startswith("pricing/")]
+    errors = [(src, md) for src, md in docs if src.startswith("errors/")]
+    if errors:
+        lines += ["", "## Troubleshooting"]
+        lines += [item(src, _front_value(md, _DESCRIPTION)) for src, md in errors]
+    lines += ["", "## Data",
+              f"- [models.json]({_abs(site_url, 'api/models.json')}): every model as JSON "
+              f"([schema]({_abs(site_url, 'api/models.schema.json')}))",
+              f"- [prices.json]({_abs(site_url, 'api/prices.json')}): official and gateway rates as decimal "
+              f"strings ([schema]({_abs(site_url, 'api/prices.schema.json')}))",
+              f"- [errors.json]({_abs(site_url, 'api/errors.json')}): error phrases, statuses and the page "
+              f"for each ([schema]({_abs(site_url, 'api/errors.schema.json')}))",
+              "", "## Optional",
+              f"- [llms-full.txt]({_abs(site_url, 'llms-full.txt')}): every page in full, as Markdown", ""]
+    return "\n".join(lines)
+
+
+def llms_full(catalog, docs, site_url="", use_directory_urls=True):
+    """Every page's Markdown (front matter removed) in one file, each headed by its URL."""
+    parts = [f"# {catalog.site.get('brand', '')} docs, every page\n"]
+    for src, markdown in docs:
+        parts.append(f"\n---\nURL: {_abs(site_url, page_url(src, use_directory_urls))}\n\n"
+                     f"{_strip_front(markdown).strip()}\n")
+    return "".join(parts)
+
+
+def files(catalog, docs, site_url="", use_directory_urls=True, figs=None, schema_dir=None):
+    """{site path: text} of every export. docs: [(src_uri, markdown)], hand-written pages first."""
+    figs = figs or Figures(catalog)
+    schema_dir = Path(schema_dir) if schema_dir else DEFAULT_SCHEMA_DIR
+    out = {
+        "api/models.json": _dump(models_export(catalog, site_url)),
+        "api/prices.json": _dump(prices_export(catalog, figs, site_url)),
+        "api/errors.json": _dump(errors_export(catalog, site_url)),
+        "llms.txt": llms_txt(catalog, docs, site_url, use_directory_urls),
+        "llms-full.txt": llms_full(catalog, docs, site_url, use_directory_urls),
+        "assets/calculator/catalog.json": json.dumps(catalog.to_dict(), ensure_ascii=False,
+                                                     separators=(",", ":")) + "\n",
+    }
+    for name, schema_file in EXPORT_SCHEMAS.items():
+        source = schema_dir / schema_file
+        if not source.is_file():
+            source = DEFAULT_SCHEMA_DIR / schema_file
+        out[f"api/{name}.schema.json"] = source.read_text(encoding="utf-8")
+    return out

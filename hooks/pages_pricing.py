@@ -1,0 +1,175 @@
+"""The pricing pages: the section index, one comparison per family, cache token pricing, the
+pricing tracker and the price changes.
+
+URLs (stable):
+  pricing/index.md     -> /pricing/           families and their gateway share (the nav section's index)
+  pricing/<family>.md  -> /pricing/<family>/  official vs gateway for one family
+  pricing/cache.md     -> /pricing/cache/     cache token pricing with worked examples
+  pricing/tracker.md   -> /pricing/tracker/   every official price, source, checked date, staleness
+  pricing/changes.md   -> /pricing/changes/   the history entries, newest first
+
+Every figure comes from the engine through `hooks.figures.Figures`.
+"""
+import datetime
+from urllib.parse import urlparse
+
+from .figures import WORKLOADS, Figures, render
+from .pages_models import SITE_FILE, family_file
+from .render import Page
+
+RESERVED = ("index", "cache", "tracker", "changes")   # pricing/<family>.md must not collide with these
+EXAMPLE = {"input": 100_000, "output": 1_000, "cached": 90_000}
+COMPARE_WORKLOAD = WORKLOADS[1]                        # the cached agent step
+
+
+def _rows(catalog, models, figs):
+    rows = []
+    for m in models:
+        rates = {r["field"]: r for r in figs.rates(m)}
+        rows.append({"m": m, "input": rates["input"], "output": rates["output"],
+                     "cache_read": rates["cache_read"], "cw5": rates["cache_write_5m"],
+                     "cw1": rates["cache_write_1h"]})
+    return rows
+
+
+def _percent(figs, m):
+    """Gateway as a percentage of official, as the engine computes it for a chat turn."""
+    return figs.workloads()[WORKLOADS[0]["id"]][m.slug]["percent"]
+
+
+def _provider_name(catalog, family):
+    models = catalog.family_models(family.id)
+    return models[0].provider_name if models else family.provider
+
+
+def index_page(catalog, figs):
+    families = [{"family": f, "count": len(catalog.family_models(f.id)),
+                 "provider_name": _provider_name(catalog, f)} for f in catalog.families.values()]
+    overrides = []
+    for o in catalog.overrides:
+        m = next((m for m in catalog.models if m.slug == o.get("model")), None)
+        if m is not None:
+            overrides.append({"model": m, "percent": _percent(figs, m)})
+    return Page("pricing/index.md",
+                render("pricing.md.j2", site=catalog.site, families=families, overrides=overrides),
+                edit_path=SITE_FILE, in_nav=True)
+
+
+def compare_page(catalog, family, figs):
+    models = catalog.family_models(family.id)
+    rows = _rows(catalog, models, figs)
+    for r in rows:
+        r["percent"] = _percent(figs, r["m"])
+    tier_rows = []
+    for m in models:
+        for above, rates in figs.tiers(m):
+            by = {r["field"]: r for r in rates}
+            tier_rows.append({"m": m, "above": above, "input": by["input"], "output": by["output"]})
+    cache_writes = any(not (r["cw5"]["billed_as_input"] and r["cw1"]["billed_as_input"]) for r in rows)
+    ranked = figs.rank(COMPARE_WORKLOAD["usage"], family=family.id) if models else []
+    provider_name = _provider_name(catalog, family)
+    return Page(f"pricing/{family.id}.md",
+                render("compare.md.j2", site=catalog.site, family=family, provider_name=provider_name,
+                       rows=rows, tier_rows=tier_rows, cache_writes=cache_writes, ranked=ranked,
+                       workload=COMPARE_WORKLOAD, source=models[0].source if models else "",
+                       tags=[f"{family.name} pricing"]),
+                edit_path=family_file(catalog, family), in_nav=True)
+
+
+def _example_model(catalog, family, figs):
+    fits = [m for m in catalog.family_models(family.id)
+            if m.context_window >= EXAMPLE["input"] + EXAMPLE["output"]]
+    cached = [m for m in fits if not figs.rate(m, "cache_read")["billed_as_input"]]
+    preferred = [m for m in cached if m.status == "active"] or cached or fits
+    return preferred[0] if preferred else None
+
+
+def cache_page(catalog, figs):
+    n, out, cached = EXAMPLE["input"], EXAMPLE["output"], EXAMPLE["cached"]
+    scenarios = (("First request, nothing cached", {"input": n, "output": out}),
+                 ("First request, prefix written to the cache", {"input": n, "cache_write_5m": cached, "output": out}),
+                 ("Repeat request, prefix read from the cache", {"input": n, "cache_read": cached, "output": out}))
+    examples = []
+    for f in catalog.families.values():
+        m = _example_model(catalog, f, figs)
+        if m is None:
+            continue
+        examples.append({
+            "family": f, "m": m,
+            "write_as_input": figs.rate(m, "cache_write_5m")["billed_as_input"],
+            "scenarios": [{"title": title, "view": figs.estimate(m, usage)} for title, usage in scenarios],
+        })
+    return Page("pricing/cache.md",
+                render("cache.md.j2", site=catalog.site, examples=examples, rows=_rows(catalog, catalog.models, figs),
+                       example_input=n, example_output=out, example_cached=cached),
+                edit_path=SITE_FILE, in_nav=True)
+
+
+def stale_models(catalog, today=None):
+    """[(model, days since checked)] for every official price older than stale_after_days."""
+    limit = catalog.site.get("stale_after_days")
+    today = today or datetime.date.today()
+    out = []
+    for m in catalog.models:
+        days = (today - datetime.date.fromisoformat(m.checked)).days
+        if limit is not None and days > limit:
+            out.append((m, days))
+    return out
+
+
+def tracker_page(catalog, figs, today=None):
+    today = today or datetime.date.today()
+    stale = dict((m.slug, days) for m, days in stale_models(catalog, today))
+    rows = _rows(catalog, catalog.models, figs)
+    for r in rows:
+        r["host"] = urlparse(r["m"].source).netloc
+        r["stale"] = r["m"].slug in stale
+        r["days"] = stale.get(r["m"].slug, 0)
+    return Page("pricing/tracker.md",
+                render("tracker.md.j2", site=catalog.site, rows=rows,
+                       stale_after_days=catalog.site.get("stale_after_days") or "an unlimited number of",
+                       stale=[{"m": r["m"], "days": r["days"]} for r in rows if r["stale"]]),
+                edit_path=SITE_FILE, in_nav=True)
+
+
+def _day_before(iso):
+    return (datetime.date.fromisoformat(iso) - datetime.timedelta(days=1)).isoformat()
+
+
+def _changed_rows(figs, m, entry, after_prices):
+    """Rows (label, before, after) for every official rate that differs across one history entry's
+    `until` date: the base rates, then each long-context tier either side had."""
+    before_day, after_day = _day_before(entry.until), entry.until
+    points = [(0, "")] + [(t, f", prompts above {t:,} tokens")
+                          for t in sorted({t.above for t in entry.prices.tiers} |
+                                          {t.above for t in after_prices.tiers})]
+    rows = []
+    for tokens, suffix in points:
+        before = figs.rates(m, tokens + 1 if tokens else 0, at=before_day)
+        after = figs.rates(m, tokens + 1 if tokens else 0, at=after_day)
+        for b, a in zip(before, after):
+            if (b["official"], b["billed_as_input"]) != (a["official"], a["billed_as_input"]):
+                rows.append({"label": b["label"] + suffix,
+                             "before": b["official_text"] + (" (as input)" if b["billed_as_input"] else ""),
+                             "after": a["official_text"] + (" (as input)" if a["billed_as_input"] else "")})
+    return rows
+
+
+def changes_page(catalog, figs):
+    by_day = {}
+    for m in catalog.models:
+        for j, entry in enumerate(m.history):
+            after_prices = m.history[j + 1].prices if j + 1 < len(m.history) else m.prices
+            by_day.setdefault(entry.until, []).append(
+                {"m": m, "note": entry.note, "rows": _changed_rows(figs, m, entry, after_prices)})
+    days = [{"date": day, "changes": by_day[day]} for day in sorted(by_day, reverse=True)]
+    return Page("pricing/changes.md", render("changes.md.j2", site=catalog.site, days=days),
+                edit_path=SITE_FILE, in_nav=True)
+
+
+def pages(catalog, figs=None, today=None):
+    figs = figs or Figures(catalog)
+    out = [index_page(catalog, figs)]
+    out.extend(compare_page(catalog, f, figs) for f in catalog.families.values())
+    out.extend([cache_page(catalog, figs), tracker_page(catalog, figs, today), changes_page(catalog, figs)])
+    return out

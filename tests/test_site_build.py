@@ -1,0 +1,551 @@
+"""The generated site, built in process with --strict semantics (tests/sitebuild.py).
+
+The default site is built once per test run (Pyodide not copied: these tests do not run the
+calculator). Tests that need other data build their own small variant from a copy of data/.
+Every figure is checked against calculator.api directly, not against the page code.
+"""
+import datetime
+import json
+import re
+import subprocess
+import sys
+from decimal import Decimal
+from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
+
+import jsonschema
+import pytest
+
+from calculator import api
+from calculator.catalog import Catalog
+from hooks import site as sitegen
+from hooks.figures import WORKLOADS, rate_text
+from hooks.load import load_catalog
+from sitebuild import REPO, BuildFailed, build_site, copy_data
+
+BUCKET_LABELS = {"uncached_input": "Input", "output": "Output", "cache_read": "Cache read",
+                 "cache_write_5m": "Cache write (5 min)", "cache_write_1h": "Cache write (1 hour)"}
+
+
+# ---- fixtures and helpers -----------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def catalog():
+    result = load_catalog(REPO / "data")
+    assert result.catalog is not None, "\n".join(map(str, result.problems))
+    return result.catalog
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    return build_site(tmp_path_factory.mktemp("default") / "site", pyodide=False)
+
+
+class _Parse(HTMLParser):
+    """Tables (rows of cell text), links (href), ids, code blocks and the nav links of a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tables, self.links, self.ids, self.codes, self.assets = [], [], set(), [], []
+        self._cell = None
+        self._code = None
+        self._nav = 0
+        self.nav_links = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if "name" in a and tag == "a":
+            self.ids.add(a["name"])
+        if tag == "nav" and "md-nav--primary" in (a.get("class") or ""):
+            self._nav += 1
+        elif tag == "nav" and self._nav:
+            self._nav += 1
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+        elif tag == "a" and "href" in a:
+            self.links.append(a["href"])
+            if self._nav:
+                self.nav_links.append(a["href"])
+        elif tag == "code":
+            self._code = []
+        if tag in ("script", "img") and a.get("src"):
+            self.assets.append(a["src"])
+        if tag == "link" and a.get("href") and a.get("rel") in ("stylesheet", "icon"):
+            self.assets.append(a["href"])
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None and self.tables and self.tables[-1]:
+            self.tables[-1][-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "code" and self._code is not None:
+            self.codes.append("".join(self._code))
+            self._code = None
+        elif tag == "nav" and self._nav:
+            self._nav -= 1
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._code is not None:
+            self._code.append(data)
+
+
+def parse(html):
+    p = _Parse()
+    p.feed(html)
+    return p
+
+
+def table_with(html, first_header):
+    """Every table of the page whose first heading cell is `first_header`, as {first cell: row}."""
+    out = []
+    for table in parse(html).tables:
+        if table and table[0] and table[0][0] == first_header:
+            out.append({row[0]: row for row in table[1:]})
+    return out
+
+
+def engine_rates(catalog, slug, input_tokens=0):
+    view = api.estimate_view(catalog, {"model": slug, "input": input_tokens})
+    assert not view["errors"], view["errors"]
+    return {r["bucket"]: r for r in view["rows"]}
+
+
+# ---- the build itself -------------------------------------------------------------------------------
+
+def test_default_site_builds_strict_without_warnings(site):
+    assert site.warnings == []
+    assert (site.site_dir / "index.html").is_file()
+
+
+def test_generated_pages_are_never_written_into_docs(site):
+    for folder in ("models", "pricing", "api"):
+        assert not (REPO / "docs" / folder).exists(), f"docs/{folder} must stay generated-only"
+
+
+def test_only_the_adapter_imports_mkdocs():
+    offenders = []
+    for path in list((REPO / "hooks").glob("*.py")) + list((REPO / "calculator").glob("*.py")):
+        if path.name == "mkdocs_hooks.py":
+            continue
+        if re.search(r"^\s*(import mkdocs|from mkdocs)", path.read_text(encoding="utf-8"), re.M):
+            offenders.append(path.name)
+    assert offenders == []
+
+
+def test_site_generation_needs_no_mkdocs():
+    """hooks.site renders every page with mkdocs not importable (a successor generator can use it)."""
+    code = ("import sys; sys.modules['mkdocs'] = None\n"
+            "from hooks import site\n"
+            "b = site.build(site.Path('data'))\n"
+            "assert b.ok, b.problems\n"
+            "print(len(b.pages))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert int(out.stdout) > 50
+
+
+def test_vendored_assets_and_calculator_files(site, catalog):
+    assert (site.site_dir / "assets/vendor/tablesort.min.js").is_file()
+    assert (site.site_dir / "assets/vendor/tablesort.number.min.js").is_file()
+    config = site.json("assets/calculator/config.json")
+    assert (site.site_dir / "assets/calculator" / config["wheel"]).is_file()
+    assert config["prices"] == "catalog.json" and config["pyodide"] == "../pyodide/"
+    assert not (site.site_dir / "assets/pyodide").exists(), "pyodide=False must skip the 13 MB copy"
+    prices = site.json("assets/calculator/catalog.json")
+    assert prices == catalog.to_dict()
+    assert Catalog.from_dict(prices).to_dict() == prices
+
+
+# ---- navigation and URLs ------------------------------------------------------------------------------
+
+def test_stable_urls_and_navigation(site, catalog):
+    nav = parse(site.html("")).nav_links
+    for f in catalog.families.values():
+        assert site.path(f"models/family/{f.id}/").is_file()
+        assert site.path(f"pricing/{f.id}/").is_file()
+        assert f"models/family/{f.id}/" in nav
+        assert f"pricing/{f.id}/" in nav
+    for path in ("models/", "pricing/", "pricing/cache/", "pricing/tracker/", "pricing/changes/", "api/",
+                 "how-it-works/", "verify/", "calculator/", "errors/"):
+        assert site.path(path).is_file(), path
+        assert path in nav, path
+    for m in catalog.models:
+        assert site.path(f"models/{m.slug}/").is_file()
+        assert f"models/{m.slug}/" not in nav, "per-model pages stay out of the navigation"
+
+
+def test_every_generated_page_links_to_its_yaml_for_editing(site, catalog):
+    edit = "https://github.com/example/pricebook/edit/main/"
+
+    def edit_link(url_path):
+        found = re.search(r'<a href="([^"]+)" title="Edit this page"', site.html(url_path))
+        return found and found.group(1)
+
+    for m in catalog.models:
+        assert edit_link(f"models/{m.slug}/") == edit + m.file
+    for f in catalog.families.values():
+        provider_file = f"data/models/{f.provider}.yaml"
+        assert edit_link(f"models/family/{f.id}/") == edit + provider_file
+        assert edit_link(f"pricing/{f.id}/") == edit + provider_file
+    for path in ("models/", "pricing/", "pricing/cache/", "pricing/tracker/", "pricing/changes/"):
+        assert edit_link(path) == edit + "data/site.yaml"
+    for path, doc in (("", "index.md"), ("api/", "api.md"), ("how-it-works/", "how-it-works.md"),
+                      ("verify/", "verify.md")):
+        assert edit_link(path) == edit + "docs/" + doc
+
+
+def test_no_broken_internal_link_or_anchor(site):
+    """Every relative href/src of every built page resolves to a file, and every #fragment to an id."""
+    ids, broken = {}, []
+
+    def ids_of(file):
+        if file not in ids:
+            ids[file] = parse(file.read_text(encoding="utf-8")).ids if file.suffix == ".html" else set()
+        return ids[file]
+
+    for page in site.html_files():
+        parsed = parse(page.read_text(encoding="utf-8"))
+        for ref in parsed.links + parsed.assets:
+            parts = urlsplit(ref)
+            if parts.scheme or parts.netloc or ref.startswith(("mailto:", "javascript:")):
+                continue
+            if not parts.path:
+                target = page
+            elif parts.path.startswith("/"):          # 404.html links from the site root
+                target = (site.site_dir / unquote(parts.path).lstrip("/")).resolve()
+            else:
+                target = (page.parent / unquote(parts.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site.site_dir)}: {ref}")
+            elif parts.fragment and parts.fragment not in ids_of(target):
+                broken.append(f"{page.relative_to(site.site_dir)}: {ref} (no such anchor)")
+    assert broken == []
+
+
+# ---- models -----------------------------------------------------------------------------------------
+
+def test_every_slug_is_in_the_tables(site, catalog):
+    index = site.html("models/")
+    for m in catalog.models:
+        assert f'<code class="pb-slug" title="Click to copy">{m.slug}</code>' in index
+        assert f'<code class="pb-slug" title="Click to copy">{m.slug}</code>' in site.html(f"models/family/{m.family}/")
+        assert f'href="../../models/{m.slug}/"' in site.html(f"pricing/{m.family}/")
+        assert f'href="../../models/{m.slug}/"' in site.html("pricing/tracker/")
+        assert f"<code>{m.slug}\n</code>" in site.html(f"models/{m.slug}/"), "the copyable slug block"
+
+
+def test_model_table_shows_engine_figures(site, catalog):
+    (table,) = table_with(site.html("models/"), "Model")
+    assert len(table) == len(catalog.models)
+    for m in catalog.models:
+        row = table[m.name]
+        rates = engine_rates(catalog, m.slug)
+        assert row[1] == m.slug
+        assert row[4] == f"{m.context_window:,}" and row[5] == f"{m.max_output:,}"
+        assert row[7] == rate_text(rates["uncached_input"]["gateway_rate"])
+        assert row[8] == rate_text(rates["output"]["gateway_rate"])
+        assert row[9].startswith(rate_text(rates["cache_read"]["gateway_rate"]))
+
+
+def test_model_pages_show_engine_rates_tiers_and_workloads(site, catalog):
+    workloads = {w["id"]: {r["slug"]: r for r in api.rank_view(catalog, w["usage"])["rows"]} for w in WORKLOADS}
+    for m in catalog.models:
+        html = site.html(f"models/{m.slug}/")
+        rate_tables = table_with(html, "Token bucket")
+        assert len(rate_tables) == 1 + len(m.prices.tiers)
+        thresholds = [None] + [t.above for t in m.prices.tiers]
+        for table, above in zip(rate_tables, thresholds):
+            rates = engine_rates(catalog, m.slug, 0 if above is None else above + 1)
+            for bucket, label in BUCKET_LABELS.items():
+                row = next(r for k, r in table.items() if k.startswith(label))
+                assert row[1] == rate_text(rates[bucket]["official_rate"]), (m.slug, bucket)
+                assert row[2] == rate_text(rates[bucket]["gateway_rate"]), (m.slug, bucket)
+                assert ("billed as input" in row[0]) == rates[bucket]["billed_as_input"]
+        (work,) = table_with(html, "Workload")
+        for w, row in zip(WORKLOADS, work.values()):
+            expected = workloads[w["id"]][m.slug]
+            if w["usage"]["input"] + w["usage"]["output"] <= m.context_window:
+                assert row[2] == expected["official"]["display"]
+                assert row[3].split(" (")[0] == expected["gateway"]["display"]
+            else:
+                assert row[2] == "too long for this model"
+        assert m.source in html and m.checked in html
+
+
+def test_every_curl_example_names_an_existing_slug(site, catalog):
+    known = {m.slug for m in catalog.models} | {a for m in catalog.models for a in m.aliases}
+    seen = 0
+    for page in site.html_files():
+        for code in parse(page.read_text(encoding="utf-8")).codes:
+            if not code.lstrip().startswith("curl "):
+                continue
+            for slug in re.findall(r'"model":\s*"([^"]+)"', code):
+                seen += 1
+                assert slug in known, f"{page.relative_to(site.site_dir)}: curl example names {slug!r}"
+    assert seen >= len(catalog.models)
+    for m in catalog.models:
+        assert f'"model": "{m.slug}"' in "".join(parse(site.html(f"models/{m.slug}/")).codes)
+
+
+def test_claude_pages_show_both_routes_others_one(site, catalog):
+    for m in catalog.models:
+        html = site.html(f"models/{m.slug}/")
+        assert "/v1/chat/completions" in html
+        assert ("/anthropic/v1/messages" in html) == (catalog.families[m.family].provider == "anthropic")
+
+
+# ---- pricing -----------------------------------------------------------------------------------------
+
+def test_family_comparisons_show_engine_figures(site, catalog):
+    for f in catalog.families.values():
+        html = site.html(f"pricing/{f.id}/")
+        tables = table_with(html, "Model")
+        comparison = tables[0]
+        for m in catalog.family_models(f.id):
+            row = comparison[m.name]
+            rates = engine_rates(catalog, m.slug)
+            assert row[1] == rate_text(rates["uncached_input"]["official_rate"])
+            assert row[2] == rate_text(rates["uncached_input"]["gateway_rate"])
+            assert row[3] == rate_text(rates["output"]["official_rate"])
+            assert row[4] == rate_text(rates["output"]["gateway_rate"])
+            chat = api.rank_view(catalog, {**WORKLOADS[0]["usage"], "family": f.id})["rows"]
+            assert row[7] == next(r["percent"] for r in chat if r["slug"] == m.slug) + "%"
+        ranked = api.rank_view(catalog, {**WORKLOADS[1]["usage"], "family": f.id})["rows"]
+        ranked_table = tables[-1]
+        assert list(ranked_table) == [r["name"] for r in ranked], "cheapest first, as the engine ranks"
+        for r in ranked:
+            assert ranked_table[r["name"]][1:] == [r["official"]["display"], r["gateway"]["display"],
+                                                  r["percent"] + "%"]
+
+
+def test_claude_family_is_listed_at_35_percent(site, catalog):
+    html = site.html("pricing/claude/")
+    for m in catalog.family_models("claude"):
+        expected = "50.0%" if m.slug == "claude-opus-4-1" else "35.0%"
+        assert table_with(html, "Model")[0][m.name][7] == expected
+
+
+def test_cache_page_worked_examples_come_from_the_engine(site, catalog):
+    html = site.html("pricing/cache/")
+    examples = table_with(html, "Request")
+    assert len(examples) == len(catalog.families)
+    heads = re.findall(r'<h3 id="[^"]*">[^:<]+: ([^<]+)<a', html)
+    by_name = {m.name: m for m in catalog.models}
+    for head, table in zip(heads, examples):
+        m = by_name[head]
+        usages = [{"input": 100000, "output": 1000}, {"input": 100000, "cache_write_5m": 90000, "output": 1000},
+                  {"input": 100000, "cache_read": 90000, "output": 1000}]
+        for usage, row in zip(usages, table.values()):
+            view = api.estimate_view(catalog, {"model": m.slug, **usage})
+            assert row[4:] == [view["per_request"]["official"]["display"], view["per_request"]["gateway"]["display"]]
+        repeat = list(table.values())
+        assert Decimal(repeat[2][5].lstrip("$")) <= Decimal(repeat[0][5].lstrip("$")), "reading the cache is cheaper"
+
+
+def test_tracker_lists_every_official_price_with_source_and_date(site, catalog):
+    (table,) = table_with(site.html("pricing/tracker/"), "Model")
+    assert len(table) == len(catalog.models)
+    for m in catalog.models:
+        row = table[m.name]
+        rates = engine_rates(catalog, m.slug)
+        assert row[2] == rate_text(rates["uncached_input"]["official_rate"])
+        assert row[3] == rate_text(rates["output"]["official_rate"])
+        assert row[8].startswith(m.checked)
+        assert f'href="{m.source}"' in site.html("pricing/tracker/")
+
+
+def test_price_changes_newest_first_with_engine_rates(site, catalog):
+    html = site.html("pricing/changes/")
+    days = re.findall(r'<h2 id="[^"]*">(\d{4}-\d{2}-\d{2})<a', html)
+    expected = sorted({h.until for m in catalog.models for h in m.history}, reverse=True)
+    assert days == expected
+    # one sample checked by hand against the engine: the first history entry of the first model with one
+    m = next(m for m in catalog.models if m.history)
+    entry = m.history[0]
+    before_day = (datetime.date.fromisoformat(entry.until) - datetime.timedelta(days=1)).isoformat()
+    before = api.estimate_view(catalog, {"model": m.slug, "input": 0, "at": before_day})["rows"]
+    after = api.estimate_view(catalog, {"model": m.slug, "input": 0, "at": entry.until})["rows"]
+    for b, a in zip(before, after):
+        if b["official_rate"] != a["official_rate"]:
+            assert rate_text(b["official_rate"]) in html and rate_text(a["official_rate"]) in html
+
+
+def test_stale_prices_are_flagged_on_the_page_and_warned(tmp_path, catalog):
+    limit = catalog.site["stale_after_days"]
+    newest = max(datetime.date.fromisoformat(m.checked) for m in catalog.models)
+    late = newest + datetime.timedelta(days=limit + 1)
+    built = build_site(tmp_path / "site", pyodide=False, today=late, strict=False)
+    stale_warnings = [w for w in built.warnings if "stale_after_days" in w]
+    assert len(stale_warnings) == len(catalog.models)
+    (table,) = table_with(built.html("pricing/tracker/"), "Model")
+    assert all("stale" in row[8] for row in table.values())
+    assert "not checked for more than" in built.html("pricing/tracker/")
+    with pytest.raises(BuildFailed) as failed:
+        build_site(tmp_path / "strict", pyodide=False, today=late)
+    assert any("stale_after_days" in m for m in failed.value.messages)
+
+
+# ---- exports -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["models", "prices", "errors"])
+def test_exports_validate_against_their_published_schemas(site, name):
+    schema = site.json(f"api/{name}.schema.json")
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema == json.loads((REPO / "data/schema" / f"{name}-export.schema.json").read_text())
+    jsonschema.validate(site.json(f"api/{name}.json"), schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_prices_export_is_the_engine_as_decimal_strings(site, catalog):
+    exported = {m["slug"]: m for m in site.json("api/prices.json")["models"]}
+    assert list(exported) == [m.slug for m in catalog.models]
+    for m in catalog.models:
+        rates = engine_rates(catalog, m.slug)
+        for bucket, field in (("uncached_input", "input"), ("output", "output"), ("cache_read", "cache_read"),
+                              ("cache_write_5m", "cache_write_5m"), ("cache_write_1h", "cache_write_1h")):
+            assert exported[m.slug]["official"][field] == rates[bucket]["official_rate"]
+            assert exported[m.slug]["gateway"][field] == rates[bucket]["gateway_rate"]
+            assert isinstance(exported[m.slug]["gateway"][field], str)
+            Decimal(exported[m.slug]["gateway"][field])
+        assert [t["above"] for t in exported[m.slug]["tiers"]] == [t.above for t in m.prices.tiers]
+
+
+def test_models_and_errors_exports_cover_the_data(site, catalog):
+    models = site.json("api/models.json")["models"]
+    assert [m["slug"] for m in models] == [m.slug for m in catalog.models]
+    assert all(m["url"].endswith(f"models/{m['slug']}/") for m in models)
+    errors = site.json("api/errors.json")["families"]
+    assert len(errors) == len(catalog.errors)
+    for exported, family in zip(errors, catalog.errors):
+        assert exported["phrases"] == [p["text"] for p in family.get("phrases", [])]
+
+
+def test_llms_txt_and_llms_full(site, catalog):
+    llms = site.text("llms.txt")
+    full = site.text("llms-full.txt")
+    assert llms.startswith(f"# {catalog.site['brand']} docs")
+    for m in catalog.models:
+        assert f"models/{m.slug}/" in llms and f"`{m.slug}`" in llms
+        assert f"URL: {site.json('api/models.json')['models'][0]['url'].split('models/')[0]}models/{m.slug}/" in full
+    assert "<!--" not in full.split("URL:", 2)[1], "markers of hand-written pages are filled in"
+    assert "api/prices.json" in llms
+
+
+# ---- search ------------------------------------------------------------------------------------------
+
+def test_search_separator_splits_codes_and_slugs(site):
+    separator = site.search_index()["config"]["separator"]
+    split = lambda s: [t for t in re.split(separator, s) if t]  # noqa: E731
+    assert split("insufficient_quota") == ["insufficient", "quota"]
+    assert split("out-of-balance") == ["out", "of", "balance"]
+    assert split("gpt-5.4") == ["gpt", "5.4"], "version numbers stay whole"
+
+
+def test_search_index_has_model_pages_with_slug_tags(site, catalog):
+    docs = site.search_index()["docs"]
+    by_location = {d["location"]: d for d in docs}
+    for m in catalog.models:
+        entry = by_location[f"models/{m.slug}/"]
+        assert m.slug in entry["tags"]
+        assert set(m.aliases) <= set(entry["tags"])
+
+
+# ---- escaping ------------------------------------------------------------------------------------------
+
+HOSTILE = "<script>alert('pb')</script> Haiku & </title> | *x* [y](z)"
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("hostile")
+    data = copy_data(tmp)
+    path = data / "models/anthropic.yaml"
+    text = path.read_text()
+    found = re.search(r"^    name: (Claude Haiku 4\.5)$", text, re.M)
+    assert found, "the test renames Claude Haiku 4.5"
+    path.write_text(text.replace(found.group(0), f"    name: {json.dumps(HOSTILE)}"))
+    site_yaml = data / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text().replace("      name: Claude\n", '      name: "<script>alert(1)</script>"\n', 1))
+    return build_site(tmp / "site", data_dir=data, pyodide=False)
+
+
+def test_a_script_in_a_model_name_is_escaped_everywhere(hostile_site):
+    raw = re.compile(r"<script>alert|</title> \|", re.I)
+    hits = [str(p.relative_to(hostile_site.site_dir)) for p in hostile_site.html_files() if raw.search(p.read_text())]
+    assert hits == []
+    index = hostile_site.search_index()
+    for doc in index["docs"]:
+        assert not raw.search(doc["title"]) and not raw.search(doc["text"]), doc["location"]
+    page = hostile_site.html("models/claude-haiku-4-5/")
+    assert "&lt;script&gt;alert(&#x27;pb&#x27;)&lt;/script&gt;" in page
+    assert "<title>&lt;script&gt;" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; vs official" in hostile_site.html("")   # the nav title
+    assert "&lt;script&gt;alert(&#x27;pb&#x27;)" in hostile_site.html("models/")
+    assert "&lt;script&gt;alert(&#x27;pb&#x27;)" in hostile_site.html("pricing/tracker/")
+    # the JSON exports carry the name as data, exactly
+    names = [m["name"] for m in hostile_site.json("api/models.json")["models"]]
+    assert HOSTILE in names
+
+
+# ---- bad data -------------------------------------------------------------------------------------------
+
+def test_bad_data_fails_with_one_error_listing_every_problem(tmp_path):
+    data = copy_data(tmp_path)
+    path = data / "models/openai.yaml"
+    lines = path.read_text().splitlines()
+    price = next(i for i, line in enumerate(lines) if re.match(r'^\s+input: "', line))
+    family = next(i for i, line in enumerate(lines) if re.match(r"^\s+family: gpt$", line))
+    lines[price] = re.sub(r'"([0-9.]+)"', r"\1", lines[price])          # an unquoted price
+    lines[family] = lines[family].replace("gpt", "gtp")                   # an unknown family
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(BuildFailed) as failed:
+        build_site(tmp_path / "site", data_dir=data, pyodide=False)
+    text = "\n".join(failed.value.messages)
+    assert f"data/models/openai.yaml:{price + 1}:" in text
+    assert f"data/models/openai.yaml:{family + 1}:" in text
+    assert "Traceback" not in text
+    assert not (tmp_path / "site" / "index.html").exists()
+
+
+def test_a_slug_that_would_take_a_site_url_is_refused(tmp_path):
+    data = copy_data(tmp_path)
+    path = data / "models/zai.yaml"
+    text = path.read_text()
+    slug = re.search(r"^  - slug: (\S+)$", text, re.M)
+    path.write_text(text.replace(slug.group(0), "  - slug: index", 1))
+    with pytest.raises(BuildFailed) as failed:
+        build_site(tmp_path / "site", data_dir=data, pyodide=False)
+    assert any("data/models/zai.yaml:" in m and "'index' cannot be a model slug" in m
+               for m in failed.value.messages)
+
+
+def test_unknown_marker_in_a_hand_written_page_is_an_error(catalog):
+    with pytest.raises(sitegen.SiteError, match="unknown marker"):
+        sitegen.fill_markers("text <!-- pricebook:nope --> text", catalog, "x.md")
+    filled = sitegen.fill_markers("# <!-- pricebook:brand --> docs", catalog, "index.md")
+    assert filled == f"# {catalog.site['brand']} docs"
+
+
+def test_hand_written_pages_get_the_data(site, catalog):
+    index = site.html("")
+    for path in ("", "api/", "how-it-works/", "verify/"):
+        html = site.html(path)
+        assert '<meta name="description" content="' in html, f"{path}: front matter parsed"
+        assert "description:" not in html.split("<article")[1], f"{path}: front matter leaked into the page"
+    assert "<!--" not in re.sub(r"(?s)<script.*?</script>", "", index).split('<article')[1].split("</article>")[0]
+    base = catalog.site["base_url"]
+    assert f"{base}{catalog.site['routes']['openai']}" in site.html("api/")
+    assert f"{base}{catalog.site['routes']['anthropic']}" in site.html("api/")
+    for topic in ("api/", "how-it-works/", "models/", "errors/", "pricing/cache/", "pricing/tracker/",
+                  "calculator/", "verify/"):
+        assert f'href="{topic}"' in index, f"the topic map links {topic}"
+    for f in catalog.families.values():
+        assert f'href="../models/family/{f.id}/"' in site.html("how-it-works/")
