@@ -6,7 +6,6 @@ so a machine that cannot run the browser side does not pass silently.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
 import subprocess
@@ -37,8 +36,10 @@ def test_calculator_runs_in_pyodide_under_node(tmp_path):
     assert proc.returncode == 0, output
     assert "Python 3.14" in proc.stdout, output
     assert "calculator from /lib/python3.14/site-packages/calculator/" in proc.stdout, output
-    # TODO: make the vectors mandatory once calculator/vectors.py and tests/vectors/*.json
-    # exist in every checkout: drop this condition and require non-zero counts.
-    if importlib.util.find_spec("calculator.vectors") is not None:
-        match = re.search(r"^vectors: (\d+) in (\d+) file\(s\), failures: 0$", proc.stdout, re.M)
-        assert match, output
+    # The golden vectors are mandatory: every file under tests/vectors/ ran, and none failed.
+    files = sorted((REPO / "tests" / "vectors").glob("*.json"))
+    assert files, "tests/vectors/*.json is missing"
+    match = re.search(r"^vectors: (\d+) in (\d+) file\(s\), failures: 0$", proc.stdout, re.M)
+    assert match, output
+    assert int(match.group(1)) > 0, output
+    assert int(match.group(2)) == len(files), output

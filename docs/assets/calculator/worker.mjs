@@ -9,7 +9,9 @@
 //        "/") defaults to the vendored ../pyodide/.
 //   {id, fn, args}   a call: calculator.api.call(fn, JSON.stringify(args)); may be sent before
 //        "ready" (it waits). fn: a name calculator.api.call dispatches (estimate, rank, usage,
-//        tokens, errors). At init the prices text goes to calculator.api.load(text).
+//        tokens, errors), or "vectors" with args {document: a tests/vectors/*.json document},
+//        answered {count, failures} by calculator.vectors. At init the prices text goes to
+//        calculator.api.load(text).
 // Worker -> page
 //   {type: "ready", ms, pyodideMs, pyodide, models}   ms: worker start to ready; pyodideMs: to
 //        loadPyodide() done; pyodide: its version; models: count from calculator.api.load
@@ -51,11 +53,15 @@ async function init({ wheelURL, pricesURL, indexURL }) {
   }
   // Python-side guard: an exception becomes [False, "Type: message"] instead of a PythonError.
   const call = py.runPython(`
-import traceback
+import json, traceback
 from calculator import api
 
 def _worker_call(fn, args_json):
     try:
+        if fn == "vectors":  # the golden vectors, for the browser test: {document} -> failures
+            from calculator import vectors
+            doc = json.loads(args_json).get("document") or {}
+            return [True, json.dumps({"count": vectors.count(doc), "failures": vectors.check(doc)})]
         return [True, api.call(fn, args_json)]
     except (Exception, SystemExit) as exc:
         traceback.print_exc()  # to the worker's console

@@ -1,0 +1,488 @@
+// pricebook's browser glue for the cost calculator and the "paste your error" lookup.
+//
+// Glue only: it reads the fields, posts them to the module worker (worker.mjs: Pyodide running
+// calculator.api), and writes back the strings Python returned. No price, cost or rounding rule
+// lives here; amounts are always the engine's `display` strings.
+//
+// Loaded on every page as a classic script (mkdocs.yml extra_javascript). With Material's
+// navigation.instant it runs once, so the page logic starts from document$.subscribe and acts only
+// when #pb-calculator or #error-lookup is on the page. One worker serves every page and survives
+// instant navigation; it starts when the calculator page opens, or on first use of the lookup.
+(function () {
+  "use strict";
+
+  const script = document.currentScript;
+  const ASSETS = new URL(".", script ? script.src : location.href); // .../assets/calculator/
+  const SITE = new URL("../../", ASSETS);
+  const COUNTS = ["input", "cache_read", "cache_write_5m", "cache_write_1h", "output", "requests"];
+  const FIELDS = ["model", ...COUNTS, "balance"];
+  const QUERY = [...FIELDS, "family"];
+  const INT = new Intl.NumberFormat("en-US");
+
+  // ---- the worker, shared by every page ----------------------------------------------------
+  const engine = { worker: null, boot: null, state: "idle", error: "", info: null, pending: new Map(), nextId: 1, starts: 0 };
+  const listeners = new Set(); // called with engine on "ready" / "failed"
+
+  // assets/calculator/config.json, written by the build: {wheel, prices, pyodide}, each relative
+  // to that file's folder (pyodide may be an absolute CDN URL: mkdocs.yml extra.pyodide_url).
+  async function workerConfig() {
+    const url = new URL("config.json", ASSETS);
+    const response = await fetch(url, { cache: "no-cache" });
+    if (!response.ok) throw new Error(`${url.pathname}: HTTP ${response.status}`);
+    const c = await response.json();
+    return {
+      type: "init",
+      wheelURL: new URL(c.wheel, url).href,
+      pricesURL: new URL(c.prices || "catalog.json", url).href,
+      indexURL: c.pyodide ? new URL(c.pyodide, url).href : undefined,
+    };
+  }
+
+  function settle(state, error, info) {
+    engine.state = state;
+    engine.error = error || "";
+    engine.info = info || null;
+    if (state === "failed") {
+      for (const resolve of engine.pending.values()) resolve({ ok: false, error: engine.error });
+      engine.pending.clear();
+    }
+    if (state === "ready") performance.mark("pricebook:ready");
+    for (const fn of listeners) fn(engine);
+  }
+
+  function startWorker() {
+    if (engine.worker || engine.state === "failed") return;
+    engine.state = "starting";
+    try {
+      engine.worker = new Worker(new URL("worker.mjs", ASSETS), { type: "module" });
+    } catch (err) {
+      settle("failed", `the browser refused the worker (${err.message || err})`);
+      return;
+    }
+    engine.worker.onmessage = ({ data }) => {
+      if (data && data.type === "ready") return settle("ready", "", data);
+      if (data && data.type === "failed") return settle("failed", data.error);
+      const resolve = data && engine.pending.get(data.id);
+      if (resolve) {
+        engine.pending.delete(data.id);
+        resolve(data);
+      }
+    };
+    engine.worker.onerror = (event) => {
+      event.preventDefault(); // reported on the page instead of the console
+      settle("failed", event.message || "the worker script did not load");
+    };
+    engine.starts += 1;
+    // Calls wait for the init message to go first (the worker answers calls sent before it with an error).
+    engine.boot = workerConfig().then(
+      (init) => engine.worker.postMessage(init),
+      (err) => settle("failed", `the calculator's settings did not load (${err.message || err})`),
+    );
+  }
+
+  // call("estimate", {...}) -> {ok, result} or {ok: false, error}; never rejects.
+  function call(fn, args) {
+    startWorker();
+    if (engine.state === "failed") return Promise.resolve({ ok: false, error: engine.error });
+    const id = engine.nextId++;
+    return new Promise((resolve) => {
+      engine.pending.set(id, resolve);
+      engine.boot.then(() => {
+        if (engine.state !== "failed") engine.worker.postMessage({ id, fn, args });
+      });
+    });
+  }
+
+  // ---- small DOM helpers ---------------------------------------------------------------------
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "class") el.className = v;
+      else el.setAttribute(k, v);
+    }
+    for (const c of children) el.append(c);
+    return el;
+  }
+
+  function debounce(fn, ms) {
+    let timer = 0;
+    return (...args) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => fn(...args), ms);
+    };
+  }
+
+  function get(obj, path) {
+    return path.split(".").reduce((o, k) => (o == null ? undefined : o[k]), obj);
+  }
+
+  function safeHref(url) {
+    return typeof url === "string" && url.startsWith("https://") ? url : null;
+  }
+
+  // ---- the calculator page ---------------------------------------------------------------------
+  class Calculator {
+    constructor(form) {
+      this.form = form;
+      this.root = form.ownerDocument;
+      this.status = this.root.getElementById("pb-status");
+      this.result = this.root.getElementById("pb-result");
+      this.compare = this.root.getElementById("pb-compare");
+      this.family = this.root.getElementById("pb-family");
+      this.filter = this.root.getElementById("pb-model-filter");
+      this.field = (name) => form.elements.namedItem(name);
+      this.estimateSeq = 0;
+      this.rankSeq = 0;
+      this.tokens = null;
+      this.dead = false;
+      this.linkNotes = {}; // field -> a note about the link that opened the page, until edited
+
+      const fromLink = this.readQuery();
+      if (fromLink) this.note("Figures for the default workload, computed when the site was built; yours appear when the calculator is ready.");
+
+      form.addEventListener("submit", (e) => e.preventDefault());
+      for (const name of FIELDS) {
+        this.field(name).addEventListener("input", () => {
+          delete this.linkNotes[name];
+          this.recompute();
+        });
+      }
+      if (this.family) {
+        this.family.addEventListener("change", () => {
+          delete this.linkNotes.family;
+          this.rank(true);
+        });
+      }
+      if (this.filter) {
+        this.filter.addEventListener("input", () => this.filterModels());
+        this.filter.addEventListener("keydown", (e) => {
+          if (e.key === "Enter") e.preventDefault();
+        });
+      }
+      const paste = this.field("paste");
+      paste.addEventListener("input", debounce(() => this.paste(), 150));
+      const prompt = this.field("prompt");
+      prompt.addEventListener("input", debounce(() => this.estimateTokens(), 150));
+      this.useTokens = this.root.getElementById("pb-use-tokens");
+      this.useTokens.addEventListener("click", () => {
+        if (this.tokens == null) return;
+        this.field("input").value = String(this.tokens);
+        this.recompute();
+      });
+
+      startWorker(); // Pyodide starts as soon as the page opens; calls made before it is ready wait
+      this.onEngine = () => this.showStatus();
+      listeners.add(this.onEngine);
+      if (fromLink) {
+        this.started = true;
+        this.recompute();
+      }
+      this.showStatus(); // already ready (instant navigation back): computes at once
+    }
+
+    destroy() {
+      this.dead = true;
+      listeners.delete(this.onEngine);
+    }
+
+    showStatus() {
+      if (this.dead || !this.status) return;
+      const text = this.status.querySelector(".pb-status-text") || this.status;
+      this.status.dataset.state = engine.state === "ready" || engine.state === "failed" ? engine.state : "loading";
+      if (engine.state === "ready") {
+        const i = engine.info || {};
+        text.textContent = `Calculator ready: ${i.models} models, Python in your browser (Pyodide ${i.pyodide}). Figures update as you type.`;
+        if (!this.started) {
+          this.started = true;
+          this.recompute();
+        }
+      } else if (engine.state === "failed") {
+        text.textContent = `The calculator could not start, so the figures cannot follow your input: ${engine.error}. ` +
+          "The figures below were computed when the site was built, for the default workload, and are " +
+          "correct for it. Reload the page to try again, or run `pricebook estimate` on your machine.";
+      }
+    }
+
+    note(text) {
+      for (const id of ["pb-result-note", "pb-compare-note"]) {
+        const el = this.root.getElementById(id);
+        if (el) el.textContent = text;
+      }
+    }
+
+    // A link sets every field: one it leaves out is empty (0 tokens, 1 request, no balance).
+    readQuery() {
+      const q = new URLSearchParams(location.search);
+      if (![...FIELDS, "family"].some((name) => q.has(name))) return false;
+      for (const name of [...COUNTS, "balance"]) if (!q.has(name)) this.field(name).value = "";
+      for (const name of QUERY) {
+        if (!q.has(name)) continue;
+        const value = q.get(name).slice(0, 200);
+        const el = name === "family" ? this.family : this.field(name);
+        if (!el) continue;
+        if (el.tagName === "SELECT" && ![...el.options].some((o) => o.value === value)) {
+          this.linkNotes[name] = `the link names ${JSON.stringify(value)}, which this site does not list; showing ${JSON.stringify(el.value || "all")}`;
+          this.message(name, this.linkNotes[name], "info");
+          continue;
+        }
+        el.value = value;
+      }
+      return true;
+    }
+
+    writeQuery() {
+      const q = new URLSearchParams();
+      for (const name of FIELDS) {
+        const v = this.field(name).value.trim();
+        if (v !== "") q.set(name, v);
+      }
+      if (this.family && this.family.value) q.set("family", this.family.value);
+      const url = `${location.pathname}?${q}${location.hash}`;
+      if (url !== location.pathname + location.search + location.hash) history.replaceState(history.state, "", url);
+    }
+
+    args() {
+      const args = {};
+      for (const name of FIELDS) args[name] = this.field(name).value;
+      return args;
+    }
+
+    message(name, text, kind) {
+      const el = this.form.querySelector(`[data-msg-for="${name}"]`) ||
+        this.root.querySelector(`[data-msg-for="${name}"]`);
+      if (!el) return;
+      el.textContent = text || "";
+      el.dataset.kind = text ? kind || "error" : "";
+      const input = name === "family" ? this.family : this.field(name);
+      if (input) {
+        if (text && (kind || "error") === "error") input.setAttribute("aria-invalid", "true");
+        else input.removeAttribute("aria-invalid");
+      }
+    }
+
+    fieldMessages(errors) {
+      const byField = new Map();
+      for (const e of errors || []) if (!byField.has(e.field)) byField.set(e.field, e.message);
+      for (const name of FIELDS) {
+        const v = this.field(name).value.trim();
+        if (byField.has(name)) this.message(name, byField.get(name));
+        else if (this.linkNotes[name]) this.message(name, this.linkNotes[name], "info");
+        else if (v === "" && name !== "balance") this.message(name, name === "requests" ? "empty: counts as 1" : "empty: counts as 0", "info");
+        else this.message(name, "");
+      }
+      const other = [...byField].filter(([f]) => !FIELDS.includes(f));
+      return other.map(([f, m]) => `${f}: ${m}`).join("; ");
+    }
+
+    async recompute() {
+      const seq = ++this.estimateSeq;
+      const args = this.args();
+      this.rank();
+      const reply = await call("estimate", args);
+      if (this.dead || seq !== this.estimateSeq) return;
+      if (!reply.ok) {
+        if (engine.state !== "failed") this.note(`The calculator failed on this input (${reply.error}); the last good result stays.`);
+        return;
+      }
+      const res = reply.result;
+      const other = this.fieldMessages(res.errors);
+      if (res.errors && res.errors.length) {
+        this.result.dataset.stale = "true";
+        this.note(other ? `Not computed (${other}); the last good result stays.` :
+          "Fix the marked field; the last good result stays.");
+        return;
+      }
+      this.render(res);
+      this.writeQuery();
+    }
+
+    async rank(ownChange) {
+      const seq = ++this.rankSeq;
+      const args = { ...this.args(), family: this.family ? this.family.value : "" };
+      const reply = await call("rank", args);
+      if (this.dead || seq !== this.rankSeq || !reply.ok) return;
+      const res = reply.result;
+      if (res.errors && res.errors.length) {
+        const fam = res.errors.find((e) => e.field === "family");
+        if (fam) this.message("family", fam.message);
+        return;
+      }
+      this.message("family", this.linkNotes.family || "", "info");
+      this.renderCompare(res.rows, args.model);
+      // A family change alone: keep it in the link if the estimate on screen is the form's.
+      if (ownChange && this.result.dataset.stale !== "true" && this.result.dataset.origin === "worker") this.writeQuery();
+    }
+
+    render(res) {
+      const tier = res.tier == null ? "base rates" : `long-context rates (above ${INT.format(res.tier)} tokens)`;
+      const b = res.balance;
+      const view = {
+        ...res,
+        requests_text: `${INT.format(res.requests)} request${res.requests === 1 ? "" : "s"}`,
+        tier_text: tier,
+        balance_text: b ? `A balance of ${b.amount.display} covers ${b.text}.` : "Fill in a balance to see how many such requests it covers.",
+        ratio_text: `${res.model.ratio} \u00d7 the official price${res.model.ratio_note ? ` (${res.model.ratio_note})` : ""}`,
+      };
+      for (const el of this.result.querySelectorAll("[data-f]")) {
+        const v = get(view, el.dataset.f);
+        if (v != null) el.textContent = String(v);
+      }
+      for (const el of this.result.querySelectorAll("[data-f-href]")) {
+        const href = safeHref(get(view, el.dataset.fHref));
+        if (href) el.href = href;
+      }
+      for (const row of res.rows) {
+        const tr = this.result.querySelector(`tr[data-bucket="${row.bucket}"]`);
+        if (!tr) continue;
+        const rate = (r) => `$${r} / 1M${row.billed_as_input ? " (input rate)" : ""}`;
+        const cells = { tokens: INT.format(row.tokens), official_rate: rate(row.official_rate),
+          gateway_rate: rate(row.gateway_rate), official: row.official.display, gateway: row.gateway.display };
+        for (const td of tr.querySelectorAll("[data-c]")) td.textContent = cells[td.dataset.c];
+      }
+      this.result.dataset.stale = "false";
+      if (this.result.dataset.origin !== "worker") performance.mark("pricebook:interactive");
+      this.result.dataset.origin = "worker";
+      this.note("Your workload, computed in your browser.");
+    }
+
+    renderCompare(rows, current) {
+      if (!this.compare) return;
+      const families = new Map([...this.field("model").querySelectorAll("optgroup")]
+        .map((g) => [g.dataset.family, g.label]));
+      const body = document.createDocumentFragment();
+      rows.forEach((r, i) => {
+        const tr = h("tr", { "data-slug": r.slug },
+          h("td", null, String(i + 1)),
+          h("td", null, `${r.name} `, h("code", null, r.slug)),
+          h("td", null, families.get(r.family) || r.family),
+          h("td", null, r.tier == null ? "base" : `above ${INT.format(r.tier)}`),
+          h("td", null, r.official.display),
+          h("td", null, r.gateway.display),
+          h("td", null, `${r.percent}%`));
+        if (r.slug === current) tr.className = "pb-current";
+        body.append(tr);
+      });
+      this.compare.tBodies[0].replaceChildren(body);
+    }
+
+    filterModels() {
+      const select = this.field("model");
+      const q = this.filter.value.trim().toLowerCase();
+      let first = null;
+      for (const group of select.querySelectorAll("optgroup")) {
+        const groupHit = q && group.label.toLowerCase().includes(q);
+        let visible = 0;
+        for (const opt of group.querySelectorAll("option")) {
+          const hit = !q || groupHit || opt.textContent.toLowerCase().includes(q);
+          opt.hidden = !hit;
+          if (hit) {
+            visible += 1;
+            if (!first) first = opt;
+          }
+        }
+        group.hidden = visible === 0;
+      }
+      if (!first) return this.message("model", `no model matches ${JSON.stringify(this.filter.value.trim())}`);
+      this.message("model", "");
+      if (select.selectedOptions[0] && select.selectedOptions[0].hidden) {
+        select.value = first.value;
+        this.recompute();
+      }
+    }
+
+    async paste() {
+      const text = this.field("paste").value;
+      if (!text.trim()) return this.message("paste", "");
+      const reply = await call("usage", { text });
+      if (this.dead) return;
+      if (!reply.ok) return this.message("paste", reply.error);
+      const res = reply.result;
+      if (res.errors && res.errors.length) return this.message("paste", res.errors[0].message);
+      for (const name of COUNTS) {
+        if (name === "requests") continue;
+        this.field(name).value = String(res.fields[name] ?? 0);
+      }
+      const shapes = { "openai-chat": "an OpenAI chat usage object", "openai-responses": "an OpenAI responses usage object",
+        anthropic: "an Anthropic usage object", openrouter: "an OpenRouter usage object", gemini: "a Gemini usageMetadata object",
+        text: "the text" };
+      this.message("paste", `Filled from ${shapes[res.shape] || res.shape}.`, "info");
+      this.recompute();
+    }
+
+    async estimateTokens() {
+      const text = this.field("prompt").value;
+      const out = this.root.getElementById("pb-prompt-out");
+      const reply = await call("tokens", { text });
+      if (this.dead || !reply.ok) return;
+      const r = reply.result;
+      this.tokens = r.tokens || null;
+      this.useTokens.disabled = !r.tokens;
+      out.textContent = r.tokens
+        ? `Estimate: about ${INT.format(r.tokens)} tokens (likely ${INT.format(r.low)} to ${INT.format(r.high)}) for ${INT.format(r.characters)} characters. Not a tokenizer count: ${r.method}.`
+        : "Paste text to estimate its tokens (an estimate, not a tokenizer count).";
+    }
+  }
+
+  // ---- the "paste your error" box on the troubleshooting index ---------------------------------
+  function errorLookup(div) {
+    if (div.dataset.pbReady) return;
+    div.dataset.pbReady = "1";
+    const area = h("textarea", { id: "pb-error-text", rows: "4", spellcheck: "false",
+      placeholder: "The error message, status line or log line, as you got it", "aria-describedby": "pb-error-msg" });
+    const button = h("button", { type: "button", class: "md-button md-button--primary" }, "Find the page");
+    const msg = h("p", { id: "pb-error-msg", class: "pb-msg", role: "status", "aria-live": "polite" });
+    const list = h("ol", { class: "pb-error-results" });
+    div.replaceChildren(h("label", { for: "pb-error-text" }, "Paste your error"), area, h("p", null, button), msg, list);
+    const base = new URL(div.dataset.errorsUrl || "", location.href);
+    let seq = 0;
+    const run = async () => {
+      const text = area.value;
+      if (!text.trim()) {
+        msg.textContent = "Paste the error text first.";
+        return;
+      }
+      const mine = ++seq;
+      if (engine.state !== "ready") msg.textContent = "Starting the matcher (Python in your browser; a few seconds the first time)\u2026";
+      const reply = await call("errors", { text: text.slice(0, 100000) });
+      if (mine !== seq) return;
+      if (!reply.ok) {
+        msg.textContent = `The matcher could not run: ${reply.error}. Browse the families below instead.`;
+        return;
+      }
+      const matches = (reply.result && reply.result.matches) || [];
+      list.replaceChildren(...matches.map((m) => {
+        const a = h("a", { href: new URL(String(m.url || "").replace(/^\//, ""), m.url && m.url.startsWith("/") ? SITE : base).href }, m.title || m.family);
+        return h("li", { "data-family": m.family }, a);
+      }));
+      msg.textContent = matches.length ? `Best ${matches.length === 1 ? "match" : `${matches.length} matches`}, best first:` :
+        "No troubleshooting page matches that text. Browse the families below.";
+    };
+    area.addEventListener("focus", startWorker, { once: true });
+    button.addEventListener("click", run);
+    area.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) run();
+    });
+  }
+
+  // ---- page lifecycle -------------------------------------------------------------------------
+  let current = null;
+  function onPage() {
+    if (current) current.destroy();
+    current = null;
+    const form = document.getElementById("pb-calculator");
+    if (form) current = new Calculator(form);
+    const lookup = document.getElementById("error-lookup");
+    if (lookup) errorLookup(lookup);
+  }
+
+  // For tests and the benchmark: the worker's state and a way to call it.
+  window.pricebook = { call, engine };
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(onPage);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", onPage);
+  } else {
+    onPage();
+  }
+})();

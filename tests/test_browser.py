@@ -1,0 +1,506 @@
+"""The calculator page and the error lookup in headless Chromium, against the built site.
+
+The site is built once (the real mkdocs.yml and data/, Pyodide vendored) and served on
+127.0.0.1; one Chromium runs every test. Expected figures come from the `pricebook` CLI and the
+engine in CPython, never from numbers written here, so the browser, the CLI and the build are
+checked against each other.
+"""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from calculator import api, vectors
+from calculator.money import format_usd
+from hooks.load import load_catalog
+from hooks.pages_calculator import DEFAULT_WORKLOAD, default_model
+
+REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO / "tests" / "artifacts"
+READY = "#pb-status[data-state=ready]"
+LABELS = {  # the visible label of each field, as the issue fixes them
+    "model": "Model", "input": "Input tokens", "cache_read": "Cache read tokens",
+    "cache_write_5m": "Cache write tokens (5 min)", "cache_write_1h": "Cache write tokens (1 hour)",
+    "output": "Output tokens", "requests": "Requests", "balance": "Balance (USD)",
+}
+CLI_OPTIONS = {"input": "--input", "cache_read": "--cache-read", "cache_write_5m": "--cache-write",
+               "cache_write_1h": "--cache-write-1h", "output": "--output", "requests": "--requests"}
+CSP_WATCH = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation",
+  (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+"""
+
+
+# ---- helpers -----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def catalog():
+    result = load_catalog(REPO / "data")
+    assert result.catalog is not None, "\n".join(map(str, result.problems))
+    return result.catalog
+
+
+def cli_estimate(model, workload):
+    """`pricebook estimate --json` on the default data: what the page's totals must equal."""
+    argv = ["estimate", "--model", model, "--json"]
+    for name, option in CLI_OPTIONS.items():
+        if name in workload:
+            argv += [option, str(workload[name])]
+    script = Path(sys.executable).with_name("pricebook")
+    cmd = [str(script)] if script.exists() else [sys.executable, "-c", "from hooks.cli import main; raise SystemExit(main())"]
+    proc = subprocess.run(cmd + argv, cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def shown(summary):
+    """The two grand totals as the page must show them: the engine's display rule."""
+    return (format_usd(Decimal(summary["gateway"]["total"])),
+            format_usd(Decimal(summary["official"]["total"])))
+
+
+class Watch:
+    """Uncaught page exceptions and console errors of one page. A failed request to another host
+    (Material's header fetches repository facts from GitHub; the tests run offline) is not one."""
+
+    def __init__(self, page):
+        self.exceptions, self.errors = [], []
+        page.on("pageerror", lambda e: self.exceptions.append(str(e)))
+        page.on("console", self._console)
+
+    def _console(self, m):
+        url = (m.location or {}).get("url", "")
+        if m.type == "error" and not (m.text.startswith("Failed to load resource")
+                                      and not url.startswith("http://127.0.0.1:")):
+            self.errors.append(m.text)
+
+    def csp(self):
+        return [e for e in self.errors if "Content Security Policy" in e]
+
+
+@pytest.fixture(scope="module")
+def context(chromium):
+    ctx = chromium.new_context(viewport={"width": 1280, "height": 1000})
+    ctx.add_init_script(CSP_WATCH)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture()
+def page(context):
+    p = context.new_page()
+    p.watch = Watch(p)
+    yield p
+    assert p.watch.exceptions == [], p.watch.exceptions
+    p.close()
+
+
+@pytest.fixture(scope="module")
+def calc_page(context, site_url):
+    """One calculator page (one Pyodide start) shared by the tests below that take `calc`."""
+    p = context.new_page()
+    p.watch = Watch(p)
+    open_calculator(p, site_url)
+    yield p
+    p.close()
+
+
+@pytest.fixture()
+def calc(calc_page, catalog):
+    """The shared calculator page, back at the default workload; no exception, no console error."""
+    p = calc_page
+    if not p.url.split("?")[0].endswith("/calculator/"):
+        p.locator(".md-nav__link", has_text="Calculator").first.click()
+        expect(p.locator(READY)).to_be_visible()
+    p.get_by_placeholder("Type to narrow the list").fill("")
+    for name in ("paste", "prompt"):
+        p.locator(f'#pb-calculator [name="{name}"]').fill("")
+    p.get_by_label("Family", exact=True).select_option("")
+    fill(p, {"model": default_model(catalog).slug, **DEFAULT_WORKLOAD, "balance": ""})
+    expect_totals(p, default_model(catalog).slug, DEFAULT_WORKLOAD)
+    yield p
+    assert p.watch.exceptions == [], p.watch.exceptions
+    assert p.watch.errors == [], p.watch.errors
+
+
+def open_calculator(page, site_url, query=""):
+    page.goto(f"{site_url}calculator/{query}")
+    expect(page.locator(READY)).to_be_visible(timeout=60_000)
+    expect(page.locator("#pb-result")).to_have_attribute("data-origin", "worker")
+
+
+def field(page, name):
+    return page.get_by_label(LABELS[name], exact=True)
+
+
+def fill(page, workload):
+    for name, value in workload.items():
+        if name == "model":
+            field(page, name).select_option(value)
+        else:
+            field(page, name).fill(str(value))
+
+
+def expect_totals(page, model, workload):
+    gateway, official = shown(cli_estimate(model, workload))
+    expect(page.get_by_test_id("total-gateway")).to_have_text(gateway)
+    expect(page.get_by_test_id("total-official")).to_have_text(official)
+    expect(page.locator("#pb-result")).to_have_attribute("data-stale", "false")
+    return gateway, official
+
+
+def message(page, name):
+    return page.locator(f'[data-msg-for="{name}"]')
+
+
+# ---- the page before and without Pyodide ---------------------------------------------------------
+
+def test_build_time_figures_show_before_pyodide(built_site, site_url, chromium, catalog):
+    """The default estimate and the compare table are in the HTML, equal to the CLI, with a
+    visible loading state while the worker starts."""
+    model = default_model(catalog).slug
+    gateway, official = shown(cli_estimate(model, DEFAULT_WORKLOAD))
+    html = (built_site / "calculator" / "index.html").read_text(encoding="utf-8")
+    assert re.search(rf'data-testid="total-gateway"[^>]*>{re.escape(gateway)}<', html)
+    assert re.search(rf'data-testid="total-official"[^>]*>{re.escape(official)}<', html)
+
+    ctx = chromium.new_context()
+    held = []
+    ctx.route("**/assets/calculator/config.json", lambda route: held.append(route))  # never answered
+    page = ctx.new_page()
+    watch = Watch(page)
+    page.goto(f"{site_url}calculator/", wait_until="domcontentloaded")
+    expect(page.locator("#pb-status")).to_have_attribute("data-state", "loading")
+    expect(page.locator("#pb-status")).to_contain_text("Loading the calculator")
+    expect(page.get_by_test_id("total-gateway")).to_have_text(gateway)
+    expect(page.get_by_test_id("total-official")).to_have_text(official)
+    expect(page.locator("#pb-compare tbody tr")).to_have_count(len(catalog.models))
+    for name, value in DEFAULT_WORKLOAD.items():
+        expect(field(page, name)).to_have_value(str(value))
+    assert watch.exceptions == []
+    for route in held:
+        route.abort()
+    ctx.close()
+
+
+def test_pyodide_missing_keeps_figures_and_says_so(built_site, chromium, catalog):
+    from browser_site import serve
+    model = default_model(catalog).slug
+    gateway, official = shown(cli_estimate(model, DEFAULT_WORKLOAD))
+    with serve(built_site, hide=("assets/pyodide/",)) as base:
+        ctx = chromium.new_context()
+        page = ctx.new_page()
+        watch = Watch(page)
+        page.goto(f"{base}calculator/")
+        status = page.locator("#pb-status")
+        expect(status).to_have_attribute("data-state", "failed", timeout=30_000)
+        expect(status).to_contain_text("could not start")
+        expect(status).to_contain_text("computed when the site was built")
+        field(page, "input").fill("123456")  # no worker: nothing changes, nothing throws
+        page.wait_for_timeout(200)
+        expect(page.get_by_test_id("total-gateway")).to_have_text(gateway)
+        expect(page.get_by_test_id("total-official")).to_have_text(official)
+        assert watch.exceptions == []
+        ctx.close()
+
+
+# ---- the calculator with Pyodide --------------------------------------------------------------
+
+def test_labelled_fields_give_the_cli_totals(calc, catalog):
+    page = calc
+    for label in LABELS.values():
+        expect(page.get_by_label(label, exact=True)).to_have_count(1)
+
+    tiered = next(m for m in catalog.models if m.prices.tiers and m.status == "active")
+    above = tiered.prices.tiers[0].above
+    workload = {"model": tiered.slug, "input": above + 1, "cache_read": above // 2,
+                "cache_write_5m": 1000, "cache_write_1h": 2000, "output": 3333, "requests": 7}
+    fill(page, workload)
+    expect_totals(page, tiered.slug, workload)
+    expect(page.locator("#pb-result")).to_contain_text(f"long-context rates (above {above:,} tokens)")
+    # Exactly the threshold is the base rate.
+    field(page, "input").fill(str(above))
+    expect_totals(page, tiered.slug, {**workload, "input": above})
+    expect(page.locator("#pb-result")).to_contain_text("base rates")
+
+    # A model without cache-write prices (writes billed as input), many requests, a balance.
+    plain = next(m for m in catalog.models if m.prices.base.cache_write_5m is None)
+    workload = {"model": plain.slug, "input": 12000, "cache_read": 4000, "cache_write_5m": 3000,
+                "cache_write_1h": 0, "output": 800, "requests": 1000}
+    fill(page, {**workload, "balance": "25"})
+    expect_totals(page, plain.slug, workload)
+    view = api.estimate_view(catalog, {**workload, "model": plain.slug, "balance": "25"})
+    expect(page.locator("#pb-result")).to_contain_text(f"about {view['balance']['requests']:,} such requests")
+    expect(page.locator("#pb-result")).to_contain_text(view["saving"]["display"])
+    for row in view["rows"]:
+        expect(page.locator(f'tr[data-bucket="{row["bucket"]}"] [data-c="gateway"]')).to_have_text(row["gateway"]["display"])
+
+
+def test_state_round_trips_through_the_url(calc, catalog):
+    slug = next(m.slug for m in catalog.models if m.family != default_model(catalog).family)
+    family = catalog.models[-1].family
+    workload = {"model": slug, "input": 90000, "cache_read": 60000, "cache_write_5m": 0,
+                "cache_write_1h": 10000, "output": 4096, "requests": 3}
+    fill(calc, {**workload, "balance": "12.50"})
+    calc.get_by_label("Family", exact=True).select_option(family)
+    gateway, official = expect_totals(calc, slug, workload)
+    expect(calc).to_have_url(re.compile(r"[?&]family="))
+    shared = calc.url
+    for name, value in workload.items():
+        assert f"{name}={value}" in shared, shared
+
+    # Loading the link again (a reload is what a shared link does in another tab): the same
+    # fields, the same figures.
+    calc.reload()
+    for name, value in {**workload, "balance": "12.50"}.items():
+        expect(field(calc, name)).to_have_value(str(value))
+    expect(calc.get_by_label("Family", exact=True)).to_have_value(family)
+    expect(calc.locator(READY)).to_be_visible(timeout=60_000)
+    expect(calc.get_by_test_id("total-gateway")).to_have_text(gateway)
+    expect(calc.get_by_test_id("total-official")).to_have_text(official)
+    expect(calc.locator("#pb-compare tbody tr")).to_have_count(len(catalog.family_models(family)))
+    assert calc.url == shared
+
+    # A link made by hand, or hostile: notes and messages at the fields, nothing thrown.
+    calc.goto(shared.split("?")[0] + "?model=no-such-model&input=NaN&output=%3Cb%3E&family=nope")
+    expect(calc.locator(READY)).to_be_visible(timeout=60_000)
+    expect(message(calc, "model")).to_contain_text("does not list")
+    expect(message(calc, "family")).to_contain_text("does not list")
+    expect(message(calc, "input")).to_have_attribute("data-kind", "error")
+    expect(message(calc, "output")).to_have_attribute("data-kind", "error")
+    expect(field(calc, "cache_read")).to_have_value("")
+    expect(calc.locator("#pb-result")).to_have_attribute("data-stale", "true")
+    field(calc, "input").fill("1000")
+    field(calc, "output").fill("10")
+    expect_totals(calc, default_model(catalog).slug, {"input": 1000, "output": 10})
+    expect(message(calc, "model")).to_contain_text("does not list")  # until a model is chosen
+
+
+def test_paste_usage_or_log_line_fills_the_fields(calc):
+    page = calc
+    box = page.get_by_label("Paste a usage object or a log line", exact=True)
+    box.fill(json.dumps({"id": "msg_1", "usage": {
+        "input_tokens": 1200, "cache_read_input_tokens": 30000, "cache_creation_input_tokens": 2000,
+        "cache_creation": {"ephemeral_5m_input_tokens": 500, "ephemeral_1h_input_tokens": 1500},
+        "output_tokens": 500}}))
+    expected = {"input": "33200", "cache_read": "30000", "cache_write_5m": "500", "cache_write_1h": "1500",
+                "output": "500"}
+    for name, value in expected.items():
+        expect(field(page, name)).to_have_value(value)
+    expect(message(page, "paste")).to_contain_text("Anthropic")
+
+    box.fill("12,000 input, 800 output")
+    for name, value in {"input": "12000", "cache_read": "0", "cache_write_5m": "0",
+                        "cache_write_1h": "0", "output": "800"}.items():
+        expect(field(page, name)).to_have_value(value)
+    box.fill('{"prompt_tokens": 5000, "prompt_tokens_details": {"cached_tokens": 4096}, "completion_tokens": 77}')
+    expect(field(page, "input")).to_have_value("5000")
+    expect(field(page, "cache_read")).to_have_value("4096")
+    expect(page.locator("#pb-result")).to_have_attribute("data-stale", "false")
+
+
+def test_prompt_text_gives_a_labelled_token_estimate(calc):
+    page = calc
+    text = "The quick brown fox jumps over the lazy dog. " * 40
+    expected = api.tokens_view(text)
+    page.get_by_label("Prompt text, for a token estimate", exact=True).fill(text)
+    out = page.locator("#pb-prompt-out")
+    expect(out).to_contain_text(f"about {expected['tokens']:,} tokens")
+    expect(out).to_contain_text("Estimate")
+    expect(out).to_contain_text("Not a tokenizer count")
+    page.get_by_role("button", name="Use as input tokens").click()
+    expect(field(page, "input")).to_have_value(str(expected["tokens"]))
+
+
+HOSTILE = ["NaN", "Infinity", "-Infinity", "1e309", "10000000000000", "-5", "12abc", "0x10",
+           "<img src=x onerror=alert(1)>", "1.5", "1,2,3"]
+
+
+def test_bad_input_gets_a_message_and_the_last_good_result_stays(calc, catalog):
+    page = calc
+    good = shown(cli_estimate(default_model(catalog).slug, DEFAULT_WORKLOAD))
+    model = default_model(catalog).slug
+    for name in ("input", "output", "requests", "cache_write_1h"):
+        for bad in HOSTILE:
+            field(page, name).fill(bad)
+            errors = api.estimate_view(catalog, {**DEFAULT_WORKLOAD, "model": model, name: bad})["errors"]
+            expect(message(page, name)).to_have_text(next(e["message"] for e in errors if e["field"] == name))
+            expect(message(page, name)).to_have_attribute("data-kind", "error")
+            expect(field(page, name)).to_have_attribute("aria-invalid", "true")
+            expect(page.locator("#pb-result")).to_have_attribute("data-stale", "true")
+            assert (page.get_by_test_id("total-gateway").inner_text(),
+                    page.get_by_test_id("total-official").inner_text()) == good
+        field(page, name).fill(str(DEFAULT_WORKLOAD[name]))
+        expect(page.locator("#pb-result")).to_have_attribute("data-stale", "false")
+        expect(message(page, name)).to_be_empty()
+
+    # A cache part larger than the whole input: the message is at that part.
+    field(page, "cache_read").fill(str(DEFAULT_WORKLOAD["input"] + 1))
+    expect(message(page, "cache_read")).to_contain_text("larger than the whole input")
+    expect(page.get_by_test_id("total-gateway")).to_have_text(good[0])
+    field(page, "cache_read").fill(str(DEFAULT_WORKLOAD["cache_read"]))
+    field(page, "requests").fill("0")
+    expect(message(page, "requests")).to_contain_text("at least 1")
+    field(page, "requests").fill(str(DEFAULT_WORKLOAD["requests"]))
+    for bad in ("-3", "abc", "NaN", "1e400"):
+        field(page, "balance").fill(bad)
+        expect(message(page, "balance")).to_have_attribute("data-kind", "error")
+    field(page, "balance").fill("")
+    expect(page.locator("#pb-result")).to_have_attribute("data-stale", "false")
+
+    # Empty counts as 0 (requests as 1), said at the field.
+    field(page, "cache_write_5m").fill("")
+    expect(message(page, "cache_write_5m")).to_have_text("empty: counts as 0")
+    expect_totals(page, default_model(catalog).slug, {**DEFAULT_WORKLOAD, "cache_write_5m": 0})
+
+    # The usage box: garbage, nothing usable, 1 MB of JSON. The fields stay as they were.
+    box = page.get_by_label("Paste a usage object or a log line", exact=True)
+    before = field(page, "input").input_value()
+    for bad in ("{not json", "[]", "hello there", '{"prompt_tokens": -4}', '{"prompt_tokens": 1e309}',
+                '{"usage": {"prompt_tokens": 1, "pad": "' + "x" * 1_100_000 + '"}}'):
+        box.fill(bad)
+        expect(message(page, "paste")).to_have_attribute("data-kind", "error")
+        expect(field(page, "input")).to_have_value(before)
+    expect(message(page, "paste")).to_contain_text("1 MB")
+
+    text = page.locator("#pb-result").inner_text() + page.locator("#pb-compare").inner_text()
+    assert "NaN" not in text and "undefined" not in text and "Infinity" not in text
+
+
+def test_compare_table_sorted_and_filtered_by_family(calc, catalog):
+    page = calc
+    workload = {"input": 150000, "cache_read": 100000, "cache_write_5m": 0, "cache_write_1h": 0,
+                "output": 5000, "requests": 2}
+    fill(page, workload)
+    ranked = api.rank_view(catalog, workload)["rows"]
+    rows = page.locator("#pb-compare tbody tr")
+    expect(rows.first.locator("td").nth(5)).to_have_text(ranked[0]["gateway"]["display"])
+    expect(rows).to_have_count(len(catalog.models))
+    assert rows.evaluate_all("rs => rs.map(r => r.dataset.slug)") == [r["slug"] for r in ranked]
+    assert rows.evaluate_all("rs => rs.map(r => r.cells[5].textContent)") == [r["gateway"]["display"] for r in ranked]
+
+    family = next(iter(catalog.families))
+    page.get_by_label("Family", exact=True).select_option(family)
+    members = [r["slug"] for r in api.rank_view(catalog, {**workload, "family": family})["rows"]]
+    expect(rows).to_have_count(len(members))
+    assert rows.evaluate_all("rs => rs.map(r => r.dataset.slug)") == members
+    page.get_by_label("Family", exact=True).select_option("")
+    expect(rows).to_have_count(len(catalog.models))
+
+    # The model list is grouped by family and narrows as you type.
+    groups = page.locator("#pb-model optgroup")
+    expect(groups).to_have_count(len({m.family for m in catalog.models}))
+    needle = catalog.models[-1].slug
+    page.get_by_placeholder("Type to narrow the list").fill(needle)
+    visible = page.locator("#pb-model option:not([hidden])").evaluate_all("os => os.map(o => o.value)")
+    assert needle in visible and all(needle in v for v in visible)
+    expect(field(page, "model")).to_have_value(visible[0])
+
+
+def test_golden_vectors_agree_in_the_browser_worker(calc):
+    """The vectors CPython (tests/test_engine.py) and Pyodide under Node run, through the real
+    worker of the built site."""
+    page = calc
+    files = sorted((REPO / "tests" / "vectors").glob("*.json"))
+    assert files
+    total = 0
+    for path in files:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        assert vectors.check(doc) == []  # CPython
+        reply = page.evaluate("doc => window.pricebook.call('vectors', {document: doc})", doc)
+        assert reply["ok"], reply
+        assert reply["result"] == {"count": vectors.count(doc), "failures": []}, path.name
+        total += reply["result"]["count"]
+    assert total > 0
+
+
+def test_error_lookup_links_the_right_family(page, site_url, catalog):
+    page.goto(f"{site_url}errors/")
+    box = page.get_by_label("Paste your error", exact=True)
+    expect(box).to_be_visible()
+    cases = [
+        ('Error code: 402 - {"error": {"message": "Insufficient Balance", "type": "insufficient_balance"}}',
+         "out-of-balance"),
+        ("anthropic.BadRequestError: Error code: 400 - prompt is too long: 215000 tokens > 200000 maximum",
+         "context-too-long"),
+    ]
+    for text, family in cases:
+        assert api.errors_view(catalog, text)["matches"][0]["family"] == family  # CPython agrees
+        box.fill(text)
+        page.get_by_role("button", name="Find the page").click()
+        first = page.locator(".pb-error-results li").first
+        expect(first).to_have_attribute("data-family", family, timeout=60_000)
+        href = first.locator("a").get_attribute("href")
+        assert href.rstrip("/").endswith(f"errors/{family}"), href
+    first.locator("a").click()
+    expect(page).to_have_url(re.compile(rf"errors/{cases[-1][1]}/"))
+
+
+def test_content_security_policy_holds_and_the_page_works(calc, built_site, catalog):
+    html = (built_site / "calculator" / "index.html").read_text(encoding="utf-8")
+    meta = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)"', html)
+    assert meta, "the calculator page has no CSP meta tag"
+    assert html.index("Content-Security-Policy") < html.index("<script"), "the policy comes after a script"
+    policy = dict((d.split()[0], d.split()[1:]) for d in meta.group(1).split("; "))
+    assert policy["script-src"] == ["'self'", "'wasm-unsafe-eval'"]
+    assert policy["worker-src"] == ["'self'"]
+    assert not re.search(r"<script(?![^>]*\b(src|type=\"application/json\"))[^>]*>", html), "inline script"
+    assert "Content-Security-Policy" not in (built_site / "index.html").read_text(encoding="utf-8")
+
+    # The shared page was loaded under the policy and has run every test so far: nothing blocked.
+    field(calc, "output").fill("999")
+    expect_totals(calc, default_model(catalog).slug, {**DEFAULT_WORKLOAD, "output": 999})
+    assert calc.evaluate("window.__csp") == []
+    assert calc.watch.csp() == []
+    assert calc.evaluate("typeof window.__md_get") == "function"  # Material's code ran, from the file
+
+
+def test_screenshot(calc):
+    ARTIFACTS.mkdir(exist_ok=True)
+    calc.screenshot(path=str(ARTIFACTS / "calculator.png"), full_page=True)
+    assert (ARTIFACTS / "calculator.png").stat().st_size > 10_000
+
+
+def test_survives_instant_navigation(calc, context, site_url, catalog):
+    page = calc
+    page.evaluate("window.__same_document = true")
+    starts = page.evaluate("window.pricebook.engine.starts")
+    page.locator(".md-nav__link", has_text="Overview").first.click()
+    expect(page).to_have_url(site_url)
+    expect(page.locator("#pb-calculator")).to_have_count(0)
+    page.locator(".md-nav__link", has_text="Calculator").first.click()
+    expect(page).to_have_url(re.compile(r"/calculator/"))
+    expect(page.locator(READY)).to_be_visible()
+    assert page.evaluate("window.__same_document") is True, "navigation.instant did a full reload"
+    field(page, "input").fill("77777")
+    expect_totals(page, default_model(catalog).slug, {**DEFAULT_WORKLOAD, "input": 77777})
+    page.go_back()
+    expect(page.locator("#pb-calculator")).to_have_count(0)
+    page.go_forward()  # back to the calculator's last URL: its state comes back from the link
+    expect(page.locator(READY)).to_be_visible()
+    expect(field(page, "input")).to_have_value("77777")
+    field(page, "output").fill("1234")
+    expect_totals(page, default_model(catalog).slug, {**DEFAULT_WORKLOAD, "input": 77777, "output": 1234})
+    assert page.evaluate("window.__same_document") is True
+    assert page.evaluate("window.pricebook.engine.starts") == starts == 1, "a second worker was started"
+    assert calc.evaluate("window.__csp") == []
+
+
+def test_other_pages_do_not_load_pyodide(context, site_url):
+    fetched = []
+    plain = context.new_page()
+    plain.on("request", lambda r: fetched.append(r.url))
+    for path in ("", "models/", "pricing/"):
+        plain.goto(site_url + path)
+        plain.wait_for_load_state("networkidle")
+    heavy = ("/assets/pyodide/", "worker.mjs", ".whl", "catalog.json", "config.json")
+    assert [u for u in fetched if any(h in u for h in heavy)] == []
+    plain.close()
