@@ -9,7 +9,6 @@ generator (or the benchmark) can use the same pages.
     build.pages                               # [render.Page] when the data is good
 """
 import datetime
-import importlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,22 +19,7 @@ from .figures import Figures, render
 from .load import load_catalog
 from .problems import Problem
 from .render import Page, text
-from . import pages_errors, pages_models, pages_pricing
-
-
-
-def _optional(name):
-    """The module hooks.<name>, or None while it does not exist (an import error inside it is raised)."""
-    try:
-        return importlib.import_module(f"{__package__}.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}.{name}":
-            raise
-        return None
-
-
-# TODO(calculator page): `from . import pages_calculator` once hooks/pages_calculator.py is committed.
-pages_calculator = _optional("pages_calculator")
+from . import pages_calculator, pages_errors, pages_models, pages_pricing
 
 # Model slugs and family ids become URLs; these would collide with pages of their own.
 RESERVED_SLUGS = ("index", "family")
@@ -112,9 +96,6 @@ def error_pages(catalog):
 
 
 def calculator_pages(catalog):
-    if pages_calculator is None:
-        # TODO(calculator page): hooks/pages_calculator.py replaces this placeholder.
-        return [render_page("calculator.md", "calculator-placeholder.md.j2", catalog, "data/site.yaml", True)]
     return list(pages_calculator.pages(catalog))
 
 
