@@ -28,14 +28,19 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 check: $(STAMP)
-	$(BIN)/pricebook check
+	$(BIN)/pricebook check $(if $(DATA),--data '$(DATA)')
 
 # Build into a temporary folder and swap it in only when the build succeeded:
-# a failed build leaves the previous site/ exactly as it was.
+# a failed build leaves the previous site/ exactly as it was (its half-written copy is removed).
+# `make build DATA=dir SITE_DIR=dir` builds another data folder (PRICEBOOK_DATA) into another folder.
+SITE_DIR ?= site
+DATA ?=
 build: setup
-	rm -rf site.tmp
-	$(BIN)/mkdocs build --strict --site-dir site.tmp
-	rm -rf site.old; [ ! -d site ] || mv site site.old; mv site.tmp site; rm -rf site.old
+	rm -rf '$(SITE_DIR).tmp'
+	$(if $(DATA),PRICEBOOK_DATA='$(abspath $(DATA))' )$(BIN)/mkdocs build --strict --site-dir '$(SITE_DIR).tmp' \
+	  || { rm -rf '$(SITE_DIR).tmp'; exit 1; }
+	rm -rf '$(SITE_DIR).old'; [ ! -d '$(SITE_DIR)' ] || mv '$(SITE_DIR)' '$(SITE_DIR).old'; \
+	  mv '$(SITE_DIR).tmp' '$(SITE_DIR)'; rm -rf '$(SITE_DIR).old'
 
 serve: build
 	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000 --livereload

@@ -13,13 +13,16 @@ from pathlib import Path
 
 from calculator.catalog import FORMAT_VERSION, Catalog
 
-from .error_rules import check_errors
+from .error_rules import REAL_KEY, check_errors
 from .problems import DataError, Problem
 from .schemacheck import field_label, load_schema, money_message, validate
 from .yamlload import load_yaml
 
 _PRICE_TEXT = re.compile(r"^(0|[1-9][0-9]{0,5})(\.[0-9]{1,12})?$")
 _DATE_TEXT = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$")
+# What may stand verbatim in the curl / Python / Node examples (hooks/figures.py `literal`): the base
+# URL and the key placeholder are pasted there unescaped, so anything else is refused here, by line.
+_VERBATIM = re.compile(r"^[A-Za-z0-9._~:/?#@+,=%-]+$")
 SCHEMA_LINE = "# yaml-language-server: $schema={}"
 
 
@@ -142,6 +145,20 @@ def load_catalog(data_dir, today=None, strict=False):
         "errors": [],
     }
 
+    # topics.yaml: the topic map cards, and the pages an error family's `related` may name. Read
+    # from this data folder (never the repository's), schema-checked, and handed on in
+    # site["topics"], where the error rules and the troubleshooting pages look for it.
+    topics_file = data_dir / "topics.yaml"
+    if topics_file.exists():
+        topics_schema = None
+        if (schema_dir / "topics.schema.json").exists():
+            topics_schema, found = load_schema(schema_dir / "topics.schema.json",
+                                               rel(schema_dir / "topics.schema.json"))
+            problems.extend(found)
+        topics_doc, _ = read(topics_file, topics_schema, "schema/topics.schema.json")
+        if topics_doc is not None:
+            catalog_dict["site"]["topics"] = topics_doc.data
+
     error_docs = []
     for file in sorted((data_dir / "errors").glob("*.yaml")):
         doc, clean = read(file, errors_schema, "../schema/errors.schema.json")
@@ -150,7 +167,12 @@ def load_catalog(data_dir, today=None, strict=False):
             if clean:
                 error_docs.append(doc)
     try:
-        problems.extend(check_errors(error_docs, catalog_dict))
+        found = check_errors(error_docs, catalog_dict)
+        if not complete:
+            # a provider file that did not parse may hold the slug a fast check names: its own
+            # problem is reported, and a second message in every error family would only mislead
+            found = [p for p in found if "is not a model slug or alias" not in p.message]
+        problems.extend(found)
     except Exception as exc:
         problems.append(Problem(rel(data_dir / "errors"), 1, 1, f"internal error in the error-page checks: "
                                                                f"{type(exc).__name__}: {exc}"))
@@ -223,6 +245,26 @@ class _Checks:
 
     # site.yaml -----------------------------------------------------------------------------
     def site(self, doc):
+        brand = doc.get(("brand",))
+        markup = sorted(set(re.findall(r'[<>"]', brand))) if isinstance(brand, str) else []
+        if markup:
+            # the brand becomes MkDocs' site_name, which the theme writes into <title>, aria-label
+            # attributes and the header without escaping: markup characters cannot be allowed
+            self.add(doc, ("brand",), "brand: becomes the site name, which the theme writes into every page's "
+                                      "title and header as it is, so it may not contain <, > or \" "
+                                      f"(found {' '.join(markup)})")
+        for key, what in (("base_url", "URL"), ("key_placeholder", "placeholder")):
+            value = doc.get((key,))
+            if not isinstance(value, str) or not value:
+                continue                 # the schema names a missing or empty value
+            if not _VERBATIM.match(value):
+                chars = " ".join(sorted({repr(c) for c in value if not _VERBATIM.match(c)}))
+                self.add(doc, (key,), f"{key}: the {what} is copied verbatim into every curl, Python and Node "
+                                      f"example, so it may hold only letters, digits and ._~:/?#@+,=%- "
+                                      f"(found {chars})")
+            elif key == "key_placeholder" and REAL_KEY.search(value):
+                self.add(doc, (key,), "key_placeholder: this looks like a real API key; the examples show the "
+                                      "placeholder, so write one that cannot be mistaken for a key, like YOUR_API_KEY")
         families = doc.get(("pricing", "families"))
         if isinstance(families, dict):
             for fid in families:
