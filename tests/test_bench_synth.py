@@ -62,7 +62,6 @@ def test_generator_refuses_the_real_data_folder():
         synth.generate(REPO / "data", 10)
 
 
-@pytest.mark.skipif(not (REPO / "hooks" / "mkdocs_hooks.py").exists(), reason="the MkDocs adapter is not there yet")
 def test_synthetic_site_builds(data_dir, tmp_path, monkeypatch):
     """A strict in-process build of the synthetic catalog with the real mkdocs.yml."""
     from bench.build import make_project, count_pages
