@@ -23,7 +23,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("PRICEBOOK_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", "--disable-quic"]
+                 "--no-first-run", "--disable-sync", "--disable-quic",
+                 # Chromium 156 builds its WebUI omnibox popup in a renderer of its own for every
+                 # window, headless too: seconds of CPU that compete with the page being measured.
+                 "--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup"]
 
 
 def build_site(site_dir: Path) -> Path:

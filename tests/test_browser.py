@@ -482,6 +482,7 @@ def test_survives_instant_navigation(calc, context, site_url, catalog):
     assert page.evaluate("window.__same_document") is True, "navigation.instant did a full reload"
     field(page, "input").fill("77777")
     expect_totals(page, default_model(catalog).slug, {**DEFAULT_WORKLOAD, "input": 77777})
+    expect(page).to_have_url(re.compile(r"input=77777"))  # the link follows a moment later
     page.go_back()
     expect(page.locator("#pb-calculator")).to_have_count(0)
     page.go_forward()  # back to the calculator's last URL: its state comes back from the link

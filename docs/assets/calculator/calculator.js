@@ -7,11 +7,16 @@
 // Loaded on every page as a classic script (mkdocs.yml extra_javascript). With Material's
 // navigation.instant it runs once, so the page logic starts from document$.subscribe and acts only
 // when #pb-calculator or #error-lookup is on the page. One worker serves every page and survives
-// instant navigation; it starts when the calculator page opens, or on first use of the lookup.
+// instant navigation; it starts when the calculator page opens (from its <head>, see attach()),
+// or on first use of the lookup.
 (function () {
   "use strict";
 
   const script = document.currentScript;
+  if (window.pricebook) { // the calculator page loads this twice: early in <head>, and with the rest
+    window.pricebook.attach(script);
+    return;
+  }
   const ASSETS = new URL(".", script ? script.src : location.href); // .../assets/calculator/
   const SITE = new URL("../../", ASSETS);
   const COUNTS = ["input", "cache_read", "cache_write_5m", "cache_write_1h", "output", "requests"];
@@ -53,6 +58,7 @@
   function startWorker() {
     if (engine.worker || engine.state === "failed") return;
     engine.state = "starting";
+    performance.mark("pricebook:worker");
     try {
       engine.worker = new Worker(new URL("worker.mjs", ASSETS), { type: "module" });
     } catch (err) {
@@ -136,6 +142,7 @@
       this.tokens = null;
       this.dead = false;
       this.linkNotes = {}; // field -> a note about the link that opened the page, until edited
+      this.path = location.pathname;
 
       const fromLink = this.readQuery();
       if (fromLink) this.note("Figures for the default workload, computed when the site was built; yours appear when the calculator is ready.");
@@ -230,7 +237,23 @@
       return true;
     }
 
+    // The link follows the form a moment after the last change: replaceState is not free
+    // (Chromium refetches the favicon), so it stays off the path from a keystroke to the figures.
+    // A click anywhere (e.g. a link: instant navigation) or leaving the page writes it at once.
+    writeQuerySoon() {
+      clearTimeout(this.queryTimer);
+      this.queryTimer = setTimeout(() => this.flushQuery(), 200);
+      pendingQuery = this;
+    }
+
+    flushQuery() {
+      clearTimeout(this.queryTimer);
+      if (pendingQuery === this) pendingQuery = null;
+      if (!this.dead) this.writeQuery();
+    }
+
     writeQuery() {
+      if (location.pathname !== this.path) return; // navigated away meanwhile
       const q = new URLSearchParams();
       for (const name of FIELDS) {
         const v = this.field(name).value.trim();
@@ -277,8 +300,9 @@
     async recompute() {
       const seq = ++this.estimateSeq;
       const args = this.args();
+      const pending = call("estimate", args); // first: the worker answers in order
       this.rank();
-      const reply = await call("estimate", args);
+      const reply = await pending;
       if (this.dead || seq !== this.estimateSeq) return;
       if (!reply.ok) {
         if (engine.state !== "failed") this.note(`The calculator failed on this input (${reply.error}); the last good result stays.`);
@@ -293,7 +317,7 @@
         return;
       }
       this.render(res);
-      this.writeQuery();
+      this.writeQuerySoon();
     }
 
     async rank(ownChange) {
@@ -310,7 +334,7 @@
       this.message("family", this.linkNotes.family || "", "info");
       this.renderCompare(res.rows, args.model);
       // A family change alone: keep it in the link if the estimate on screen is the form's.
-      if (ownChange && this.result.dataset.stale !== "true" && this.result.dataset.origin === "worker") this.writeQuery();
+      if (ownChange && this.result.dataset.stale !== "true" && this.result.dataset.origin === "worker") this.writeQuerySoon();
     }
 
     render(res) {
@@ -345,24 +369,42 @@
       this.note("Your workload, computed in your browser.");
     }
 
+    // Rows are updated in place when the table already shows the same models in the same order
+    // (the usual case while typing): far less layout work than new rows.
     renderCompare(rows, current) {
       if (!this.compare) return;
-      const families = new Map([...this.field("model").querySelectorAll("optgroup")]
-        .map((g) => [g.dataset.family, g.label]));
-      const body = document.createDocumentFragment();
+      const body = this.compare.tBodies[0];
+      const texts = (r, i) => [String(i + 1), null, null, r.tier == null ? "base" : `above ${INT.format(r.tier)}`,
+        r.official.display, r.gateway.display, `${r.percent}%`];
+      const old = body.rows;
+      const same = old.length === rows.length && rows.every((r, i) => old[i].dataset.slug === r.slug);
+      if (same) {
+        rows.forEach((r, i) => {
+          const tr = old[i];
+          texts(r, i).forEach((t, c) => {
+            if (t !== null && tr.cells[c].textContent !== t) tr.cells[c].textContent = t;
+          });
+          const cls = r.slug === current ? "pb-current" : "";
+          if (tr.className !== cls) tr.className = cls;
+        });
+        return;
+      }
+      if (!this.families) {
+        this.families = new Map([...this.field("model").querySelectorAll("optgroup")]
+          .map((g) => [g.dataset.family, g.label]));
+      }
+      const frag = document.createDocumentFragment();
       rows.forEach((r, i) => {
+        const t = texts(r, i);
         const tr = h("tr", { "data-slug": r.slug },
-          h("td", null, String(i + 1)),
+          h("td", null, t[0]),
           h("td", null, `${r.name} `, h("code", null, r.slug)),
-          h("td", null, families.get(r.family) || r.family),
-          h("td", null, r.tier == null ? "base" : `above ${INT.format(r.tier)}`),
-          h("td", null, r.official.display),
-          h("td", null, r.gateway.display),
-          h("td", null, `${r.percent}%`));
+          h("td", null, this.families.get(r.family) || r.family),
+          h("td", null, t[3]), h("td", null, t[4]), h("td", null, t[5]), h("td", null, t[6]));
         if (r.slug === current) tr.className = "pb-current";
-        body.append(tr);
+        frag.append(tr);
       });
-      this.compare.tBodies[0].replaceChildren(body);
+      body.replaceChildren(frag);
     }
 
     filterModels() {
@@ -466,6 +508,10 @@
 
   // ---- page lifecycle -------------------------------------------------------------------------
   let current = null;
+  let pendingQuery = null; // a Calculator whose link is not written yet
+  const flush = () => pendingQuery && pendingQuery.flushQuery();
+  document.addEventListener("click", flush, true); // before Material's instant navigation sees it
+  window.addEventListener("pagehide", flush);
   function onPage() {
     if (current) current.destroy();
     current = null;
@@ -475,14 +521,25 @@
     if (lookup) errorLookup(lookup);
   }
 
-  // For tests and the benchmark: the worker's state and a way to call it.
-  window.pricebook = { call, engine };
-
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(onPage);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", onPage);
-  } else {
-    onPage();
+  // The copy in the calculator page's <head> (data-start-worker, async) starts the worker while the
+  // page is still loading; the page logic waits for Material's document$ (the copy at the end of
+  // <body>, after Material's bundle), or for the DOM on a page without Material.
+  let subscribed = false;
+  function attach(el) {
+    const early = Boolean(el && el.hasAttribute("data-start-worker"));
+    if (early) startWorker();
+    if (subscribed) return;
+    if (window.document$ && typeof window.document$.subscribe === "function") {
+      subscribed = true;
+      window.document$.subscribe(onPage);
+    } else if (!early) {
+      subscribed = true;
+      if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", onPage);
+      else onPage();
+    }
   }
+
+  // `call` and `engine` also serve the tests and the benchmark.
+  window.pricebook = { call, engine, attach };
+  attach(script);
 })();
