@@ -475,7 +475,6 @@
     const msg = h("p", { id: "pb-error-msg", class: "pb-msg", role: "status", "aria-live": "polite" });
     const list = h("ol", { class: "pb-error-results" });
     div.replaceChildren(h("label", { for: "pb-error-text" }, "Paste your error"), area, h("p", null, button), msg, list);
-    const base = new URL(div.dataset.errorsUrl || "", location.href);
     let seq = 0;
     const run = async () => {
       const text = area.value;
@@ -492,9 +491,11 @@
         return;
       }
       const matches = (reply.result && reply.result.matches) || [];
+      // Match URLs are site paths ("errors/out-of-balance/"): resolved against the site's root.
       list.replaceChildren(...matches.map((m) => {
-        const a = h("a", { href: new URL(String(m.url || "").replace(/^\//, ""), m.url && m.url.startsWith("/") ? SITE : base).href }, m.title || m.family);
-        return h("li", { "data-family": m.family }, a);
+        const a = h("a", { href: new URL(String(m.url || "").replace(/^\/+/, ""), SITE).href }, m.title || m.family);
+        const why = Array.isArray(m.evidence) && m.evidence.length ? ` (${m.evidence.slice(0, 3).join(", ")})` : "";
+        return h("li", { "data-family": m.family }, a, h("span", { class: "pb-help" }, why));
       }));
       msg.textContent = matches.length ? `Best ${matches.length === 1 ? "match" : `${matches.length} matches`}, best first:` :
         "No troubleshooting page matches that text. Browse the families below.";
