@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from .figures import Figures
+from .render import text
 
 EXPORT_SCHEMAS = {"models": "models-export.schema.json", "prices": "prices-export.schema.json",
                   "errors": "errors-export.schema.json"}
@@ -34,8 +35,18 @@ def _abs(site_url, path):
     return (site_url.rstrip("/") + "/" + path) if site_url else path
 
 
+_MARKUP = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def _json(data, **kw):
+    """JSON text with <, > and & written as \\u escapes: JSON.parse and json.loads give back the
+    same strings, and no markup from the data appears in the file as it is served. (In JSON those
+    three characters can only occur inside strings, so the replacement is exact.)"""
+    return json.dumps(data, ensure_ascii=False, **kw).translate(_MARKUP) + "\n"
+
+
 def _dump(data):
-    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    return _json(data, indent=1)
 
 
 def models_export(catalog, site_url=""):
@@ -156,17 +167,17 @@ def llms_txt(catalog, docs, site_url="", use_directory_urls=True):
     site = catalog.site
     by_src = dict(docs)
     url = lambda src: _abs(site_url, page_url(src, use_directory_urls))  # noqa: E731
-    lines = [f"# {site.get('brand', '')} docs", ""]
+    lines = [f"# {text(site.get('brand', ''))} docs", ""]
     if site.get("tagline"):
-        lines += [f"> {site['tagline']}", ""]
+        lines += [f"> {text(site['tagline'])}", ""]
     routes = site.get("routes") or {}
     lines += [f"OpenAI-compatible base URL: {site.get('base_url', '')}{routes.get('openai', '')}. "
               f"Anthropic-native base URL: {site.get('base_url', '')}{routes.get('anthropic', '')}. "
               "Send the model slug exactly as listed; prices are USD per 1M tokens.", ""]
 
-    def item(src, text=""):
+    def item(src, note=""):
         title = page_title(by_src.get(src, "")) or src
-        return f"- [{title}]({url(src)})" + (f": {text}" if text else "")
+        return f"- [{title}]({url(src)})" + (f": {note}" if note else "")
 
     lines.append("## Docs")
     skip = lambda s: s.startswith(("models/", "pricing/", "errors/"))  # noqa: E731
@@ -174,7 +185,7 @@ def llms_txt(catalog, docs, site_url="", use_directory_urls=True):
     lines += ["", "## Models"]
     lines.append(item("models/index.md", "every model with its slug, limits and gateway price"))
     for m in catalog.models:
-        lines.append(f"- [{m.name}]({url(f'models/{m.slug}.md')}): slug `{m.slug}`, {m.provider_name}, "
+        lines.append(f"- [{text(m.name)}]({url(f'models/{m.slug}.md')}): slug `{m.slug}`, {text(m.provider_name)}, "
                      f"{m.context_window:,}-token context, {m.status}")
     lines += ["", "## Pricing"]
     lines += [item(src, _front_value(md, _DESCRIPTION)) for src, md in docs if src.startswith("pricing/")]
@@ -196,7 +207,7 @@ def llms_txt(catalog, docs, site_url="", use_directory_urls=True):
 
 def llms_full(catalog, docs, site_url="", use_directory_urls=True):
     """Every page's Markdown (front matter removed) in one file, each headed by its URL."""
-    parts = [f"# {catalog.site.get('brand', '')} docs, every page\n"]
+    parts = [f"# {text(catalog.site.get('brand', ''))} docs, every page\n"]
     for src, markdown in docs:
         parts.append(f"\n---\nURL: {_abs(site_url, page_url(src, use_directory_urls))}\n\n"
                      f"{_strip_front(markdown).strip()}\n")
@@ -213,8 +224,7 @@ def files(catalog, docs, site_url="", use_directory_urls=True, figs=None, schema
         "api/errors.json": _dump(errors_export(catalog, site_url)),
         "llms.txt": llms_txt(catalog, docs, site_url, use_directory_urls),
         "llms-full.txt": llms_full(catalog, docs, site_url, use_directory_urls),
-        "assets/calculator/catalog.json": json.dumps(catalog.to_dict(), ensure_ascii=False,
-                                                     separators=(",", ":")) + "\n",
+        "assets/calculator/catalog.json": _json(catalog.to_dict(), separators=(",", ":")),
     }
     for name, schema_file in EXPORT_SCHEMAS.items():
         source = schema_dir / schema_file

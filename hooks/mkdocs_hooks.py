@@ -15,6 +15,7 @@ Environment (for tests and one-off builds):
 mkdocs.yml `extra.pyodide_url`: empty = the vendored copy; a URL (ending in /) = load Pyodide from there.
 """
 import datetime
+import functools
 import json
 import logging
 import os
@@ -35,6 +36,23 @@ log = logging.getLogger("mkdocs.plugins.pricebook")
 _state = {}
 
 
+def _plain_errors(event):
+    """Every failure of an event reaches MkDocs as one PluginError message, never a traceback: the
+    project's own errors as they are; anything else as an internal error naming the event."""
+    @functools.wraps(event)
+    def run(*args, **kwargs):
+        try:
+            return event(*args, **kwargs)
+        except PluginError:
+            raise
+        except (sitegen.SiteError, vendor.VendorError) as err:
+            raise PluginError(f"pricebook: {err}") from None
+        except Exception as err:  # a bug, not the data: say so in one line
+            raise PluginError(f"pricebook: internal error in {event.__name__} ({type(err).__name__}: {err}); "
+                              "`pricebook check` names any data problem, otherwise please report this") from None
+    return run
+
+
 def _repo_root(config):
     return Path(config.config_file_path).resolve().parent if config.config_file_path else _REPO
 
@@ -53,12 +71,10 @@ def _today():
         raise PluginError(f"PRICEBOOK_TODAY={text!r} is not a date (YYYY-MM-DD)") from None
 
 
+@_plain_errors
 def on_config(config):
     data_dir = _data_dir(config)
-    try:
-        build = sitegen.build(data_dir, today=_today())
-    except sitegen.SiteError as err:
-        raise PluginError(f"pricebook: {err}") from None
+    build = sitegen.build(data_dir, today=_today())
     for problem in build.warnings:
         log.warning(str(problem))
     if not build.ok:
@@ -79,6 +95,7 @@ def _edit_uri(config, edit_path):
     return Path(os.path.relpath(_repo_root(config) / edit_path, config.docs_dir)).as_posix()
 
 
+@_plain_errors
 def on_files(files, config):
     build = _state["build"]
     for page in build.pages:
@@ -97,10 +114,7 @@ def on_files(files, config):
     docs = []
     for f in files.documentation_pages():
         if f.src_uri not in generated:
-            try:
-                docs.append((f.src_uri, sitegen.fill_markers(f.content_string, build.catalog, f.src_uri)))
-            except sitegen.SiteError as err:
-                raise PluginError(f"pricebook: {err}") from None
+            docs.append((f.src_uri, sitegen.fill_markers(f.content_string, build.catalog, f.src_uri)))
     docs.sort(key=lambda d: (d[0] != "index.md", d[0]))
     docs += [(p.src_uri, p.markdown) for p in build.pages]
     schema_dir = build.data_dir / "schema"
@@ -113,25 +127,21 @@ def on_files(files, config):
     return files
 
 
+@_plain_errors
 def on_page_markdown(markdown, page, config, files):
-    try:
-        return sitegen.fill_markers(markdown, _state["build"].catalog, page.file.src_uri)
-    except sitegen.SiteError as err:
-        raise PluginError(f"pricebook: {err}") from None
+    return sitegen.fill_markers(markdown, _state["build"].catalog, page.file.src_uri)
 
 
+@_plain_errors
 def on_post_build(config):
     site_dir = Path(config.site_dir)
     root = _repo_root(config)
     node_modules = root / "node_modules"
     pyodide_url = (config.extra.get("pyodide_url") or "").strip()
-    try:
-        vendor.copy_tablesort(node_modules, site_dir)
-        if not pyodide_url and os.environ.get("PRICEBOOK_SKIP_PYODIDE") != "1":
-            vendor.copy_pyodide(node_modules, site_dir)
-        wheel = vendor.build_calculator_wheel(root, site_dir / "assets" / "calculator")
-    except vendor.VendorError as err:
-        raise PluginError(f"pricebook: {err}") from None
+    vendor.copy_tablesort(node_modules, site_dir)
+    if not pyodide_url and os.environ.get("PRICEBOOK_SKIP_PYODIDE") != "1":
+        vendor.copy_pyodide(node_modules, site_dir)
+    wheel = vendor.build_calculator_wheel(root, site_dir / "assets" / "calculator")
     # What the calculator page hands its worker; paths are relative to this file's folder.
     (site_dir / "assets" / "calculator" / "config.json").write_text(json.dumps({
         "wheel": wheel.name, "prices": "catalog.json", "pyodide": pyodide_url or "../pyodide/",

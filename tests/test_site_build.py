@@ -527,6 +527,18 @@ def test_a_slug_that_would_take_a_site_url_is_refused(tmp_path):
                for m in failed.value.messages)
 
 
+def test_a_bug_in_the_generator_is_one_line_not_a_traceback(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        return {}["families"]  # what a slip in the generator would raise
+    monkeypatch.setattr(sitegen, "build", broken)
+    with pytest.raises(BuildFailed) as failed:
+        build_site(tmp_path / "site", pyodide=False)
+    text = "\n".join(failed.value.messages) + str(failed.value.cause or "")
+    assert "internal error in on_config (KeyError: 'families')" in text
+    assert "Traceback" not in text
+    assert not (tmp_path / "site" / "index.html").exists()
+
+
 def test_unknown_marker_in_a_hand_written_page_is_an_error(catalog):
     with pytest.raises(sitegen.SiteError, match="unknown marker"):
         sitegen.fill_markers("text <!-- pricebook:nope --> text", catalog, "x.md")
