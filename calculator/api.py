@@ -173,11 +173,16 @@ def rank_view(catalog, args):
     if errors:
         return {"errors": errors}
     rows = []
+    percents = {}  # gateway = official x ratio exactly, so the percentage is the ratio's: once per ratio
     for r in _rank(catalog.models, usage, requests, family, args.get("at") or None):
         m = r.model
+        if r.official == 0:
+            pct = "0.0"
+        else:
+            pct = percents.get(m.ratio) or percents.setdefault(m.ratio, percent(r.gateway, r.official))
         rows.append({"slug": m.slug, "name": m.name, "family": m.family, "status": m.status,
                      "tier": r.tier, "official": _money(r.official), "gateway": _money(r.gateway),
-                     "percent": percent(r.gateway, r.official)})
+                     "percent": pct})
     return {"errors": [], "rows": rows, "requests": requests}
 
 

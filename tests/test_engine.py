@@ -109,6 +109,16 @@ def test_rank_orders_by_gateway_total_and_filters_family():
     assert {r["family"] for r in only["rows"]} == {"claude"}
 
 
+def test_rank_percent_is_each_row_own_gateway_over_official():
+    from calculator.money import percent
+    for args in ({"input": 10_000, "output": 1_000}, {"input": 0, "output": 0}, {"input": 300_000, "output": 7}):
+        rows = api.rank_view(CATALOG, args)["rows"]
+        assert len({r["percent"] for r in rows}) >= (2 if args["input"] else 1)
+        for r in rows:
+            official, gateway = Decimal(r["official"]["exact"]), Decimal(r["gateway"]["exact"])
+            assert r["percent"] == (percent(gateway, official) if official else "0.0"), r
+
+
 # ---- properties -----------------------------------------------------------------------------
 
 tokens = st.integers(min_value=0, max_value=2_000_000)
