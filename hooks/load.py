@@ -283,7 +283,8 @@ class _Checks:
         aliases = {}
         for slug, (mdoc, mpath) in self.slugs.items():
             for alias in _list(mdoc.get(mpath[:-1] + ("aliases",))):
-                aliases.setdefault(alias, slug)
+                if isinstance(alias, str):   # other shapes: the schema names them
+                    aliases.setdefault(alias, slug)
         seen = {}
         for i, override in enumerate(_list(doc.get(("pricing", "overrides")))):
             model = override.get("model") if isinstance(override, dict) else None

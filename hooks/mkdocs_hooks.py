@@ -110,6 +110,10 @@ def on_files(files, config):
             f.edit_uri = _edit_uri(config, page.edit_path)
         files.append(f)
 
+    missing = sitegen.missing_topic_pages(build, (f.src_uri for f in files.documentation_pages()))
+    if missing:
+        raise PluginError(f"pricebook: {len(missing)} problem(s) in the data in {build.data_dir}:\n"
+                          + "\n".join(map(str, missing)))
     generated = {p.src_uri for p in build.pages}
     docs = []
     for f in files.documentation_pages():

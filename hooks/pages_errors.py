@@ -17,13 +17,9 @@ import json
 import posixpath
 import re
 import shlex
-from pathlib import Path
-
-import yaml
 
 from . import render
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 ROUTE_TABS = {"openai": "OpenAI-compatible", "anthropic": "Anthropic-native"}
 ANTHROPIC_VERSION = "2023-06-01"
 DEFAULT_ERRORS_URL = "../api/errors.json"
@@ -78,24 +74,13 @@ def _render(template, **context):
 
 # ---- data helpers -------------------------------------------------------------------------
 
-def load_topics(data_dir=None):
-    """data/topics.yaml as a dict (None when missing or unreadable). Validation is the loader's;
-    this read only feeds the pages and the related-page check."""
-    path = Path(data_dir or DATA_DIR) / "topics.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
 def _topics(catalog, topics=None):
     if isinstance(topics, dict):
         return topics
     site = getattr(catalog, "site", None) or {}
     if isinstance(site.get("topics"), dict):
         return site["topics"]
-    return load_topics() or {"heading": "Continue with the right source", "topics": []}
+    return {"heading": "Continue with the right source", "topics": []}  # no topics.yaml: no cards
 
 
 def _list(value):

@@ -9,6 +9,7 @@ generator (or the benchmark) can use the same pages.
     build.pages                               # [render.Page] when the data is good
 """
 import datetime
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,6 +123,24 @@ def _reserved_names(result):
                 problems.append(Problem(path, line, col,
                                         f"slug: '{m['slug']}' cannot be a model slug: the page "
                                         f"models/{m['slug']}/ is taken by the site itself"))
+    return problems
+
+
+def missing_topic_pages(build, site_pages):
+    """Problems for a topics.yaml card whose page is not a page of the site. site_pages: every
+    Markdown path the site has (hand-written and generated), relative to docs/."""
+    site_pages = set(site_pages)
+    problems = []
+    for path, doc in build.result.docs.items():
+        if not path.endswith("topics.yaml") or not isinstance(doc.data, dict):
+            continue
+        for i, card in enumerate(doc.data.get("topics") or ()):
+            page = card.get("page") if isinstance(card, dict) else None
+            if isinstance(page, str) and page not in site_pages:
+                close = difflib.get_close_matches(page, sorted(site_pages), n=1, cutoff=0.6)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                problems.append(doc.problem(("topics", i, "page"), f"topics[{i}].page: '{page}' is not a page "
+                                            f"of the site (no docs/{page} and no generated page){hint}"))
     return problems
 
 

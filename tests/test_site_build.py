@@ -539,6 +539,26 @@ def test_a_bug_in_the_generator_is_one_line_not_a_traceback(tmp_path, monkeypatc
     assert not (tmp_path / "site" / "index.html").exists()
 
 
+def test_a_topic_card_naming_a_missing_page_is_refused_with_its_line(tmp_path):
+    data = copy_data(tmp_path)
+    path = data / "topics.yaml"
+    text = path.read_text()
+    line = text.splitlines().index("    page: pricing/tracker.md") + 1   # a card no error family relates to
+    path.write_text(text.replace("    page: pricing/tracker.md", "    page: pricing/traker.md"))
+    with pytest.raises(BuildFailed) as failed:
+        build_site(tmp_path / "site", data_dir=data, pyodide=False)
+    assert any(f"data/topics.yaml:{line}:" in m and "'pricing/traker.md' is not a page of the site" in m
+               and "did you mean 'pricing/tracker.md'" in m for m in failed.value.messages), failed.value.messages
+
+
+def test_without_topics_yaml_the_related_pages_are_refused_not_borrowed(tmp_path):
+    data = copy_data(tmp_path)
+    (data / "topics.yaml").unlink()
+    result = load_catalog(data)
+    related = [str(p) for p in result.errors if ".page: " in p.message]
+    assert related and all("this data folder has no topics.yaml" in r for r in related), related
+
+
 def test_unknown_marker_in_a_hand_written_page_is_an_error(catalog):
     with pytest.raises(sitegen.SiteError, match="unknown marker"):
         sitegen.fill_markers("text <!-- pricebook:nope --> text", catalog, "x.md")

@@ -4,7 +4,7 @@ import datetime
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from calculator.catalog import Catalog
@@ -497,6 +497,7 @@ def line_of_col(path, text):
 @given(st.integers(min_value=0, max_value=10_000), st.sampled_from(["", "\t", ":", '"', "'", "- ", "&a ", "*a",
                                                                      "{", "]", "\n  ", "\x00", "\xff", "!!x ",
                                                                      "? ", "<<: ", "---\n", "~", "1e3"]))
+@example(pos=4006, junk="? ")   # found by this test: an alias list holding a mapping made the loader raise
 def test_never_raises_on_damaged_files(tmp_path_factory, pos, junk):
     data = make_data_dir(tmp_path_factory.mktemp("fuzz"))
     target = data / "models" / "anthropic.yaml"
