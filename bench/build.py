@@ -442,5 +442,4 @@ if __name__ == "__main__":
     if "--profile" in sys.argv:
         profile_generated()
     else:
-        import json
         print(json.dumps(run(quick="--quick" in sys.argv), indent=2))

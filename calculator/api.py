@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from . import errors_match
 from .catalog import Catalog, CatalogError, UnknownModel
-from .money import EXACT, format_usd, percent, plain
+from .money import format_usd, percent, plain
 from .pricing import BUCKET_LABELS, BUCKET_PRICE, MAX_REQUESTS, MAX_TOKENS, PricingError, Usage
 from .pricing import estimate as _estimate
 from .pricing import rank as _rank

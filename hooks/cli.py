@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 from calculator import api
-from calculator.money import format_usd, percent
 
 from .load import load_catalog
 from .pricediff import DiffError, diff_against_rev

@@ -3,7 +3,6 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
-from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 

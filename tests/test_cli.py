@@ -1,6 +1,5 @@
 """The `pricebook` console script: check, estimate, compare, diff, errors; exit codes and messages."""
 import json
-import shutil
 import subprocess
 import sys
 from decimal import Decimal
