@@ -3,6 +3,7 @@
     .venv/bin/python bench/run.py                 # build + engine + browser, writes bench/results/
     .venv/bin/python bench/run.py --quick         # fewer sizes and runs (a smoke run; writes nothing)
     .venv/bin/python bench/run.py --only engine   # one part: build | engine | browser (writes nothing)
+    .venv/bin/python bench/run.py --only engine --merge   # re-measure one part into results/latest.json
     .venv/bin/python bench/run.py --profile build # cProfile of one generated build of 1,000 models
 
 A full run writes bench/results/latest.json (every figure, the machine, the date, the commit) and
@@ -116,6 +117,9 @@ def markdown(results):
            f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB RAM; {m['os']}; {m['python']}; "
            f"mkdocs {m['versions'].get('mkdocs')}, mkdocs-material {m['versions'].get('mkdocs-material')}; "
            f"commit {m['commit']}; load average at start {m['loadavg_at_start']}.", ""]
+    for part, again in (results.get("remeasured") or {}).items():
+        out[-1:-1] = [f"The {part} figures were measured again on {again['date']} (commit {again['commit']}, "
+                      f"load average {again['loadavg_at_start']}).", ""]
     targets = []
     b = results.get("build") or {}
     if "error" in b:
@@ -206,6 +210,8 @@ def main(argv=None):
     p.add_argument("--pairs", type=int, help="alternating generated/plain build pairs per size "
                                              "(default: 3, 3 and 1 for 250, 1,000 and 4,000 models)")
     p.add_argument("--write", action="store_true", help="write bench/results/ even with --quick or --only")
+    p.add_argument("--merge", action="store_true", help="with --only: re-measure those parts and replace them in "
+                                                        "bench/results/latest.json, keeping the others")
     p.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     p.add_argument("--profile", choices=("build", "engine"), help="print a cProfile of one run and exit")
     ns = p.parse_args(argv)
@@ -233,6 +239,15 @@ def main(argv=None):
         run_part("browser", lambda: browser_part(ns.quick), results)
     results["total_seconds"] = round(time.perf_counter() - t0, 1)
 
+    if ns.merge:  # e.g. the engine figures of a full run taken while the machine was busy
+        previous = json.loads((RESULTS / "latest.json").read_text(encoding="utf-8"))
+        for part in parts:
+            previous[part] = results.get(part)
+            previous[f"{part}_seconds"] = results.get(f"{part}_seconds")
+            previous.setdefault("remeasured", {})[part] = {"date": results["date"],
+                                                           "commit": results["machine"]["commit"],
+                                                           "loadavg_at_start": results["machine"]["loadavg_at_start"]}
+        results, ns.write = previous, True
     table = markdown(results)
     log("")
     log(table)

@@ -9,6 +9,7 @@ MILLION = Decimal(1_000_000)
 PRICE_TEXT = re.compile(r"^(0|[1-9][0-9]{0,5})(\.[0-9]{1,12})?$")
 DISPLAY_PLACES = 4
 DISPLAY_QUANTUM = Decimal(1).scaleb(-DISPLAY_PLACES)
+THOUSAND = Decimal(1000)
 
 
 class MoneyError(ValueError):
@@ -41,15 +42,19 @@ def format_usd(amount):
     """The display rule: half-up to 4 decimal places with thousands separators; a non-zero
     amount that would round to $0.0000 is shown with two significant digits instead, so a real
     cost never reads as $0."""
-    amount = Decimal(amount)
-    sign = "-" if amount < 0 else ""
-    amount = abs(amount)
+    if not isinstance(amount, Decimal):
+        amount = Decimal(amount)
+    sign = ""
+    if amount < 0:
+        sign, amount = "-", -amount
     rounded = amount.quantize(DISPLAY_QUANTUM, rounding=ROUND_HALF_UP, context=EXACT)
-    if rounded == 0 and amount != 0:
+    if not rounded and amount:
         exponent = amount.adjusted() - 1  # keep two significant digits
         small = amount.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP, context=EXACT)
         return f"{sign}${format(small, 'f')}"
-    return f"{sign}${rounded:,.{DISPLAY_PLACES}f}"
+    if rounded >= THOUSAND:  # the separator costs a slower format: only where it shows
+        return f"{sign}${rounded:,.{DISPLAY_PLACES}f}"
+    return f"{sign}${rounded:f}"
 
 
 def percent(part, whole):

@@ -74,6 +74,22 @@ def test_catalog_round_trips_through_its_dict():
 def test_display_rule_never_shows_nonzero_as_zero():
     assert format_usd(Decimal("0.000000001")) == "$0.0000000010"
     assert format_usd(Decimal("12345678.9")) == "$12,345,678.9000"
+    assert format_usd(Decimal("999.99995")) == "$1,000.0000" and format_usd(Decimal("999.99994")) == "$999.9999"
+    assert format_usd(Decimal("-1234.56785")) == "-$1,234.5679" and format_usd(Decimal("0")) == "$0.0000"
+
+
+@given(st.integers(min_value=-10**15, max_value=10**15), st.integers(min_value=0, max_value=14))
+def test_display_rule_is_half_up_to_4_places_with_separators(units, places):
+    from decimal import ROUND_HALF_UP
+    amount = Decimal(units).scaleb(-places)
+    rounded = abs(amount).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    sign = "-" if amount < 0 else ""
+    if rounded or not amount:
+        assert format_usd(amount) == f"{sign}${rounded:,.4f}"
+    else:  # two significant digits, never $0
+        shown = Decimal(format_usd(amount).replace("$", ""))
+        assert shown != 0 and len(shown.as_tuple().digits) == 2
+        assert abs(shown - amount) <= abs(amount) / 10
 
 
 def test_balance_coverage():
