@@ -106,6 +106,15 @@ def _fail_on(result):
     return result
 
 
+def _priced(ns, view, **extra):
+    """The command line's workload priced by an api view on the data's catalog; exit 2 on a bad
+    argument."""
+    args = _workload_args(ns)
+    if ns.at:
+        _check_date(ns.at)
+    return _fail_on(view(_load(ns.data).catalog, {**args, **extra}))
+
+
 def cmd_check(ns):
     result = _load(ns.data, strict=ns.strict)
     c = result.catalog
@@ -117,11 +126,7 @@ def cmd_check(ns):
 def cmd_estimate(ns):
     if not ns.model:
         raise UsageExit("--model SLUG is required")
-    args = _workload_args(ns)
-    if ns.at:
-        _check_date(ns.at)
-    catalog = _load(ns.data).catalog
-    view = _fail_on(api.estimate_view(catalog, {**args, "model": ns.model}))
+    view = _priced(ns, api.estimate_view, model=ns.model)
     if ns.json:
         print(json.dumps(view["summary"], indent=2))
         return 0
@@ -141,11 +146,7 @@ def cmd_estimate(ns):
 
 
 def cmd_compare(ns):
-    args = _workload_args(ns)
-    if ns.at:
-        _check_date(ns.at)
-    catalog = _load(ns.data).catalog
-    view = _fail_on(api.rank_view(catalog, {**args, "family": ns.family}))
+    view = _priced(ns, api.rank_view, family=ns.family)
     if ns.json:
         print(json.dumps([{"model": r["slug"], "family": r["family"], "tier": r["tier"],
                            "official": r["official"]["exact"], "gateway": r["gateway"]["exact"]}

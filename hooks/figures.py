@@ -147,17 +147,5 @@ def yaml_string(value):
     return json.dumps(str(value), ensure_ascii=True)
 
 
-_ENV = None
-
-
-def env():
-    """The render module's StrictUndefined environment plus this side's filters, built once."""
-    global _ENV
-    if _ENV is None:
-        _ENV = _render.make_env()
-        _ENV.filters.update(literal=literal, yaml=yaml_string, rate=rate_text, tokens=tokens_text)
-    return _ENV
-
-
-def render(template, **context):
-    return env().get_template(template).render(**context)
+# The render module's StrictUndefined environment plus this side's filters, built once.
+render = _render.renderer(literal=literal, yaml=yaml_string, rate=rate_text, tokens=tokens_text)

@@ -14,7 +14,7 @@ from pathlib import Path
 from calculator.catalog import FORMAT_VERSION, Catalog
 
 from .error_rules import REAL_KEY, check_errors
-from .problems import DataError, Problem
+from .problems import DataError, HasProblems, Problem
 from .schemacheck import field_label, load_schema, money_message, validate
 from .yamlload import load_yaml
 
@@ -27,19 +27,11 @@ SCHEMA_LINE = "# yaml-language-server: $schema={}"
 
 
 @dataclass
-class LoadResult:
+class LoadResult(HasProblems):
     catalog_dict: dict
     catalog: object                      # calculator.catalog.Catalog, or None when there are errors
     problems: list = field(default_factory=list)
     docs: dict = field(default_factory=dict)   # repo-relative path -> YamlDoc, for files that parsed
-
-    @property
-    def errors(self):
-        return [p for p in self.problems if p.level == "error"]
-
-    @property
-    def warnings(self):
-        return [p for p in self.problems if p.level != "error"]
 
     def raise_for_errors(self):
         """DataError listing every problem when any is an error."""

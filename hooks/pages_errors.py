@@ -56,20 +56,7 @@ def fm(value, quote=False):
     return json.dumps(html.escape(" ".join(str(value).split()), quote=quote))
 
 
-def _env():
-    env = render.make_env()
-    env.filters.update(text=text, code=code, paras=paras, fence=fence, fm=fm, cell=text)
-    return env
-
-
-_ENV = None
-
-
-def _render(template, **context):
-    global _ENV
-    if _ENV is None:
-        _ENV = _env()
-    return _ENV.get_template(template).render(**context)
+_render = render.renderer(paras=paras, fence=fence, fm=fm, cell=text)
 
 
 # ---- data helpers -------------------------------------------------------------------------

@@ -15,6 +15,18 @@ class Problem:
         return f"{self.path}:{self.line}:{self.col}: {tag}{self.message}"
 
 
+class HasProblems:
+    """Mixin for a result with a `problems` list: its errors and its warnings."""
+
+    @property
+    def errors(self):
+        return [p for p in self.problems if p.level == "error"]
+
+    @property
+    def warnings(self):
+        return [p for p in self.problems if p.level != "error"]
+
+
 class DataError(Exception):
     """Raised with every problem at once; str() lists them one per line."""
 

@@ -64,11 +64,18 @@ def make_env():
     return env
 
 
-_ENV = None
+def renderer(**filters):
+    """render(template, **context) over one environment (made on first use) with these filters
+    added to the shared ones."""
+    env = None
+
+    def render_(template, **context):
+        nonlocal env
+        if env is None:
+            env = make_env()
+            env.filters.update(filters)
+        return env.get_template(template).render(**context)
+    return render_
 
 
-def render(template, **context):
-    global _ENV
-    if _ENV is None:
-        _ENV = make_env()
-    return _ENV.get_template(template).render(**context)
+render = renderer()

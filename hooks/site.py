@@ -18,7 +18,7 @@ from calculator.api import rank_view
 
 from .figures import Figures, render
 from .load import load_catalog
-from .problems import Problem
+from .problems import HasProblems, Problem
 from .render import Page, text
 from . import pages_calculator, pages_errors, pages_models, pages_pricing
 
@@ -36,7 +36,7 @@ class SiteError(Exception):
 
 
 @dataclass
-class SiteBuild:
+class SiteBuild(HasProblems):
     data_dir: Path
     today: datetime.date
     result: object                      # hooks.load.LoadResult
@@ -48,14 +48,6 @@ class SiteBuild:
     @property
     def catalog(self):
         return self.result.catalog
-
-    @property
-    def errors(self):
-        return [p for p in self.problems if p.level == "error"]
-
-    @property
-    def warnings(self):
-        return [p for p in self.problems if p.level != "error"]
 
     @property
     def ok(self):
