@@ -506,3 +506,16 @@ def test_other_pages_do_not_load_pyodide(context, site_url):
     heavy = ("/assets/pyodide/", "worker.mjs", ".whl", "catalog.json", "config.json")
     assert [u for u in fetched if any(h in u for h in heavy)] == []
     plain.close()
+
+
+def test_no_page_asks_another_origin_for_anything(context, site_url):
+    """No web fonts, no repository stats, no CDN: every request stays on the site's own origin."""
+    fetched = []
+    page = context.new_page()
+    page.on("request", lambda r: fetched.append(r.url))
+    for path in ("", "models/", "errors/", "calculator/"):
+        page.goto(site_url + path)
+        page.wait_for_load_state("networkidle")
+    assert len(fetched) > 10
+    assert [u for u in fetched if not u.startswith((site_url, "data:", "blob:"))] == []
+    page.close()
