@@ -3,10 +3,12 @@
 on_config       load and validate data/ (every build, so `mkdocs serve` sees YAML edits), render
                 the generated pages, add the in-nav ones to `nav`; bad data -> one PluginError
                 listing every `path:line:col: message`; stale prices -> warnings (fatal with --strict)
-on_files        add the generated pages (File.generated; per-model pages NOT_IN_NAV) with edit links
-                to their YAML file, and the exports (api/*.json, llms*.txt, the calculator's prices)
+on_files        check that every topics.yaml card names a page the site has (path:line otherwise), add
+                the generated pages (File.generated; per-model pages NOT_IN_NAV) with edit links to
+                their YAML file, and the exports (api/*.json, llms*.txt, the calculator's prices)
 on_page_markdown  fill `<!-- topic-map -->` and `<!-- pricebook:NAME -->` in hand-written pages
 on_post_build   vendor tablesort and Pyodide, build the calculator wheel into assets/calculator/
+Every event is wrapped by _plain_errors: whatever fails reaches MkDocs as one PluginError line.
 
 Environment (for tests and one-off builds):
   PRICEBOOK_DATA=DIR         read the data from DIR instead of <mkdocs.yml folder>/data
