@@ -11,6 +11,7 @@ from pathlib import Path
 
 from calculator import api
 
+from . import site as sitegen
 from .load import load_catalog
 from .pricediff import DiffError, diff_against_rev
 
@@ -115,11 +116,35 @@ def _priced(ns, view, **extra):
     return _fail_on(view(_load(ns.data).catalog, {**args, **extra}))
 
 
+def _site_pages(data_dir, build):
+    """Every Markdown page the site would have: docs/ beside the data folder (its theme overrides
+    are not pages: mkdocs.yml excludes them) and the generated pages. None without a docs/ folder
+    (a maintainer checking a copy of data/ alone)."""
+    docs = data_dir.resolve().parent / "docs"
+    if not docs.is_dir():
+        return None
+    written = [f.relative_to(docs).as_posix() for f in docs.rglob("*.md")]
+    return [p for p in written if not p.startswith("overrides/")] + [page.src_uri for page in build.pages]
+
+
 def cmd_check(ns):
-    result = _load(ns.data, strict=ns.strict)
-    c = result.catalog
+    """What the build checks, without MkDocs: the data, the names the site reserves, and the pages
+    topics.yaml points at."""
+    data_dir = Path(ns.data)
+    build = sitegen.build(data_dir, strict=ns.strict)
+    problems = list(build.problems)
+    pages = _site_pages(data_dir, build) if build.ok else None
+    if pages is not None:
+        problems += sitegen.missing_topic_pages(build, pages)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    errors = [p for p in problems if p.level == "error"]
+    if errors or build.catalog is None:
+        print(f"pricebook: {len(errors)} problem(s) in {ns.data}", file=sys.stderr)
+        return 1
+    c = build.catalog
     print(f"ok: {len(c.models)} models in {len({m.file for m in c.models})} files, "
-          f"{len(c.errors)} error families, {len(result.warnings)} warning(s)")
+          f"{len(c.errors)} error families, {len(build.warnings)} warning(s)")
     return 0
 
 
@@ -218,10 +243,17 @@ def main(argv=None):
     except (UsageExit, DiffError) as err:
         print(f"pricebook: error: {err}", file=sys.stderr)
         return 2
+    except sitegen.SiteError as err:
+        print(f"pricebook: {err}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as err:  # a bug, not the data or the arguments: one line, never a traceback
+        print(f"pricebook: internal error ({type(err).__name__}: {err}); `pricebook check` names any data "
+              "problem, otherwise please report this", file=sys.stderr)
+        return 70
 
 
 if __name__ == "__main__":

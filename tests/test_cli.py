@@ -1,5 +1,6 @@
 """The `pricebook` console script: check, estimate, compare, diff, errors; exit codes and messages."""
 import json
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -47,6 +48,51 @@ def test_check_names_every_mistake_with_file_and_line(tmp_path):
     assert any(l.startswith("data/models/openai.yaml:") and "quote it" in l for l in lines)
     assert any(l.startswith("data/site.yaml:") and "ratio" in l for l in lines)
     assert lines[-1].startswith("pricebook: 2 problem(s)")
+
+
+def _project_copy(tmp_path):
+    """data/ and docs/ side by side, as in the repository."""
+    shutil.copytree(DATA, tmp_path / "data")
+    shutil.copytree(REPO / "docs", tmp_path / "docs")
+    return tmp_path / "data"
+
+
+def test_check_finds_what_only_the_site_knows(tmp_path, capsys):
+    data = _project_copy(tmp_path)
+    topics = data / "topics.yaml"
+    line = topics.read_text().splitlines().index("    page: pricing/tracker.md") + 1
+    mutate(topics, "    page: pricing/tracker.md", "    page: pricing/traker.md")
+    slug_file = data / "models" / "zai.yaml"
+    text = slug_file.read_text()
+    slug = next(l for l in text.splitlines() if l.startswith("  - slug: "))
+    slug_line = text.splitlines().index(slug) + 1
+    slug_file.write_text(text.replace(slug, "  - slug: family", 1))
+    code, out, err = cli(capsys, "check", "--data", str(data))
+    assert code == 1 and out == ""
+    lines = err.splitlines()
+    assert any(l.startswith(f"data/models/zai.yaml:{slug_line}:") and "'family' cannot be a model slug" in l
+               for l in lines), err
+    # a reserved slug stops the rest (the pages are not rendered); fix it and the topic card shows up
+    slug_file.write_text(text)
+    code, out, err = cli(capsys, "check", "--data", str(data))
+    assert code == 1
+    assert err.splitlines()[0].startswith(f"data/topics.yaml:{line}:") and "did you mean 'pricing/tracker.md'" in err
+
+
+def test_check_of_a_data_folder_alone_skips_the_page_check(tmp_path, capsys):
+    shutil.copytree(DATA, tmp_path / "data")
+    mutate(tmp_path / "data" / "topics.yaml", "    page: pricing/tracker.md", "    page: pricing/traker.md")
+    code, out, _ = cli(capsys, "check", "--data", str(tmp_path / "data"))
+    assert code == 0 and out.startswith("ok: ")
+
+
+def test_a_bug_is_one_line_not_a_traceback(capsys, monkeypatch):
+    import hooks.site
+    monkeypatch.setattr(hooks.site, "build", lambda *a, **k: {}["families"])
+    code, out, err = cli(capsys, "check")
+    assert code == 70 and out == ""
+    assert err.strip() == ("pricebook: internal error (KeyError: 'families'); `pricebook check` names any data "
+                           "problem, otherwise please report this")
 
 
 def _independent(model, n_in, n_read, n_w5, n_out):
