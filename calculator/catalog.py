@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from .money import parse_decimal
 
 PRICE_FIELDS = ("input", "output", "cache_read", "cache_write_5m", "cache_write_1h")
-OPTIONAL_PRICE_FIELDS = ("cache_read", "cache_write_5m", "cache_write_1h")
-STATUSES = ("active", "preview", "deprecated")
 FORMAT_VERSION = 1
 
 

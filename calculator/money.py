@@ -5,7 +5,6 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 # Enough digits that no product in this engine is ever rounded: 10^12 tokens x 10^6 requests
 # x a price with a dozen digits stays far below 80 significant digits.
 EXACT = Context(prec=80)
-MILLION = Decimal(1_000_000)
 PRICE_TEXT = re.compile(r"^(0|[1-9][0-9]{0,5})(\.[0-9]{1,12})?$")
 DISPLAY_PLACES = 4
 DISPLAY_QUANTUM = Decimal(1).scaleb(-DISPLAY_PLACES)
@@ -34,8 +33,7 @@ def plain(amount):
     """An exact Decimal as a plain decimal string: no exponent, no trailing zeros ("0.0105")."""
     if amount == 0:
         return "0"
-    text = format(amount.normalize(EXACT), "f")
-    return text
+    return format(amount.normalize(EXACT), "f")
 
 
 def format_usd(amount):

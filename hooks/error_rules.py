@@ -22,6 +22,8 @@ from pathlib import Path
 from calculator.errors_match import normalize
 
 from .problems import Problem
+from .schemacheck import dotted
+from .yamlload import as_list
 
 ROUTES = {"openai": "OpenAI-compatible", "anthropic": "Anthropic-native"}
 SECRET_FIELD = re.compile(
@@ -51,40 +53,29 @@ def _strings(value, path=()):
             yield from _strings(item, path + (i,))
 
 
-def _list(value):
-    return value if isinstance(value, list) else []
-
-
-def _dotted(path):
-    out = ""
-    for key in path:
-        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
-    return out
-
-
 def topic_pages(catalog_dict, docs=()):
     """The page paths listed in the data folder's topics.yaml (an empty set when it has none)."""
     topics = catalog_dict.get("topics") or (catalog_dict.get("site") or {}).get("topics")
     if not isinstance(topics, dict):
         return set()
-    return {t["page"] for t in _list(topics.get("topics")) if isinstance(t, dict) and isinstance(t.get("page"), str)}
+    return {t["page"] for t in as_list(topics.get("topics")) if isinstance(t, dict) and isinstance(t.get("page"), str)}
 
 
 class _Checker:
     def __init__(self, catalog_dict, docs):
         self.problems = []
         self.models = {}
-        for m in _list(catalog_dict.get("models")):
+        for m in as_list(catalog_dict.get("models")):
             if not isinstance(m, dict) or not isinstance(m.get("slug"), str):
                 continue
             self.models.setdefault(m["slug"], m)
-        for m in _list(catalog_dict.get("models")):
+        for m in as_list(catalog_dict.get("models")):
             if isinstance(m, dict):
-                for alias in _list(m.get("aliases")):
+                for alias in as_list(m.get("aliases")):
                     if isinstance(alias, str):
                         self.models.setdefault(alias, m)
         self.families = {Path(d.path).stem for d in docs}
-        for fam in _list(catalog_dict.get("errors")):
+        for fam in as_list(catalog_dict.get("errors")):
             if isinstance(fam, dict):
                 if isinstance(fam.get("file"), str):
                     self.families.add(Path(fam["file"]).stem)
@@ -100,11 +91,11 @@ class _Checker:
         if not isinstance(ref, str):
             return
         if ref == own:
-            self.add(doc, path, f"{_dotted(path)}: '{ref}' is this family itself; name another family")
+            self.add(doc, path, f"{dotted(path)}: '{ref}' is this family itself; name another family")
         elif ref not in self.families:
             close = difflib.get_close_matches(ref, sorted(self.families), n=1, cutoff=0.6)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            self.add(doc, path, f"{_dotted(path)}: there is no family '{ref}' (no data/errors/{ref}.yaml){hint}")
+            self.add(doc, path, f"{dotted(path)}: there is no family '{ref}' (no data/errors/{ref}.yaml){hint}")
 
     def slug(self, doc, path, slug, route):
         if not isinstance(slug, str):
@@ -113,14 +104,14 @@ class _Checker:
         if model is None:
             close = difflib.get_close_matches(slug, sorted(self.models), n=1, cutoff=0.6)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            self.add(doc, path, f"{_dotted(path)}: '{slug}' is not a model slug or alias in data/models/*.yaml, "
+            self.add(doc, path, f"{dotted(path)}: '{slug}' is not a model slug or alias in data/models/*.yaml, "
                                 f"so the {ROUTES[route]} fast check would fail as copied{hint}")
             return
         if model.get("status") == "deprecated":
-            self.add(doc, path, f"{_dotted(path)}: '{slug}' is deprecated (retires {model.get('deprecated_on')}); "
+            self.add(doc, path, f"{dotted(path)}: '{slug}' is deprecated (retires {model.get('deprecated_on')}); "
                                 "a fast check should use an active model", "warning")
         if route == "anthropic" and model.get("provider") not in (None, "anthropic"):
-            self.add(doc, path, f"{_dotted(path)}: '{slug}' is a {model.get('provider')} model; the "
+            self.add(doc, path, f"{dotted(path)}: '{slug}' is a {model.get('provider')} model; the "
                                 "Anthropic-native check should use a Claude model", "warning")
 
     def family(self, doc):
@@ -136,7 +127,7 @@ class _Checker:
         self.slug(doc, ("fast_check", "openai_model"), fast.get("openai_model"), "openai")
         self.slug(doc, ("fast_check", "anthropic_model"), fast.get("anthropic_model"), "anthropic")
 
-        for i, rel in enumerate(_list(data.get("related"))):
+        for i, rel in enumerate(as_list(data.get("related"))):
             if not isinstance(rel, dict):
                 continue
             if "family" in rel:
@@ -149,22 +140,22 @@ class _Checker:
                 self.add(doc, ("related", i, "page"), f"related[{i}].page: '{page}' is not a page listed in "
                                                       f"data/topics.yaml{hint}")
 
-        for i, phrase in enumerate(_list(data.get("phrases"))):
+        for i, phrase in enumerate(as_list(data.get("phrases"))):
             if not isinstance(phrase, dict):
                 continue
             if isinstance(phrase.get("text"), str) and not normalize(phrase["text"]):
                 self.add(doc, ("phrases", i, "text"), f"phrases[{i}].text: '{phrase['text']}' has no letters or "
                                                       "digits, so the error lookup can never find it")
-            for j, ref in enumerate(_list(phrase.get("also_in"))):
+            for j, ref in enumerate(as_list(phrase.get("also_in"))):
                 self.family_ref(doc, ("phrases", i, "also_in", j), ref, own)
 
         match = data.get("match") if isinstance(data.get("match"), dict) else {}
-        for i, kw in enumerate(_list(match.get("keywords"))):
+        for i, kw in enumerate(as_list(match.get("keywords"))):
             if isinstance(kw, dict) and isinstance(kw.get("text"), str) and not normalize(kw["text"]):
                 self.add(doc, ("match", "keywords", i, "text"), f"match.keywords[{i}].text: '{kw['text']}' has no "
                                                                 "letters or digits, so it can never match")
 
-        for i, entry in enumerate(_list(data.get("support_packet"))):
+        for i, entry in enumerate(as_list(data.get("support_packet"))):
             field = entry.get("field") if isinstance(entry, dict) else None
             if isinstance(field, str):
                 found = SECRET_FIELD.search(field)
@@ -176,7 +167,7 @@ class _Checker:
                              "never asks for a key, password, token or other secret (ask for a dashboard label, "
                              "an order reference or a timestamp instead)")
 
-        routes = {e.get("route") for e in _list(data.get("examples")) if isinstance(e, dict)}
+        routes = {e.get("route") for e in as_list(data.get("examples")) if isinstance(e, dict)}
         for route, label in ROUTES.items():
             if route not in routes:
                 self.add(doc, ("examples",), f"examples: no example for the {label} route (route: {route}); "
@@ -184,10 +175,10 @@ class _Checker:
 
         for path, text in _strings(data):
             if REAL_KEY.search(text):
-                self.add(doc, path, f"{_dotted(path)}: this looks like a real API key; use a masked value such as "
+                self.add(doc, path, f"{dotted(path)}: this looks like a real API key; use a masked value such as "
                                     "sk-abc1***wxyz or the site's key placeholder")
             if INSECURE_URL.search(text):
-                self.add(doc, path, f"{_dotted(path)}: only https URLs are allowed in the data; found "
+                self.add(doc, path, f"{dotted(path)}: only https URLs are allowed in the data; found "
                                     f"'{INSECURE_URL.search(text).group(0)}'")
 
     def phrases_across(self, docs):
@@ -197,7 +188,7 @@ class _Checker:
             data = doc.data if isinstance(doc.data, dict) else {}
             fid = Path(doc.path).stem
             exact = {}
-            for i, phrase in enumerate(_list(data.get("phrases"))):
+            for i, phrase in enumerate(as_list(data.get("phrases"))):
                 text = phrase.get("text") if isinstance(phrase, dict) else None
                 if not isinstance(text, str):
                     continue
@@ -210,7 +201,7 @@ class _Checker:
                 exact[key] = path
                 norm = normalize(text)
                 if norm:
-                    seen.setdefault(norm, []).append((doc, path, fid, set(_list(phrase.get("also_in"))), text))
+                    seen.setdefault(norm, []).append((doc, path, fid, set(as_list(phrase.get("also_in"))), text))
         for entries in seen.values():
             owners = {}
             for entry in entries:

@@ -6,12 +6,12 @@ engine's fast path). What is left here is display: which engine row goes in whic
 rate string is written.
 """
 import json
-import re
 from decimal import Decimal
 
 from calculator.api import estimate_view, rank_view
 
 from . import render as _render
+from .load import VERBATIM
 
 # The price fields in the order the tables show them, with the engine bucket that bills each.
 PRICE_ORDER = (
@@ -128,7 +128,6 @@ class Figures:
 
 
 # ---- one Jinja environment for every page of this build side ------------------------------------
-_LITERAL = re.compile(r"^[A-Za-z0-9._~:/?#@+,=%-]+$")
 
 
 def literal(value):
@@ -136,7 +135,7 @@ def literal(value):
     link target): allowed only when it is made of characters that mean nothing to Markdown, HTML
     or a shell (slugs, https URLs, key placeholders); anything else fails the build."""
     value = str(value)
-    if not _LITERAL.match(value):
+    if not VERBATIM.match(value):
         raise ValueError(f"refusing to place {value!r} verbatim in a page: only letters, digits and "
                          "._~:/?#@+,=%- are allowed there")
     return value

@@ -12,17 +12,17 @@ from decimal import Decimal
 from pathlib import Path
 
 from calculator.catalog import FORMAT_VERSION, Catalog
+from calculator.money import PRICE_TEXT
 
 from .error_rules import REAL_KEY, check_errors
 from .problems import DataError, HasProblems, Problem
 from .schemacheck import field_label, load_schema, money_message, validate
-from .yamlload import load_yaml
+from .yamlload import DATE_TEXT, as_list, load_yaml
 
-_PRICE_TEXT = re.compile(r"^(0|[1-9][0-9]{0,5})(\.[0-9]{1,12})?$")
-_DATE_TEXT = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$")
-# What may stand verbatim in the curl / Python / Node examples (hooks/figures.py `literal`): the base
-# URL and the key placeholder are pasted there unescaped, so anything else is refused here, by line.
-_VERBATIM = re.compile(r"^[A-Za-z0-9._~:/?#@+,=%-]+$")
+# What may stand verbatim in the curl / Python / Node examples (hooks/figures.py `literal` enforces
+# it at render time): the base URL and the key placeholder are pasted there unescaped, so anything
+# else is refused here, by line.
+VERBATIM = re.compile(r"^[A-Za-z0-9._~:/?#@+,=%-]+$")
 SCHEMA_LINE = "# yaml-language-server: $schema={}"
 
 
@@ -203,21 +203,7 @@ def _model_dict(doc, m):
 
 
 def _price(value):
-    return Decimal(value) if isinstance(value, str) and _PRICE_TEXT.match(value) else None
-
-
-def _date(value):
-    """A datetime.date for a valid YYYY-MM-DD string, else None."""
-    if isinstance(value, str) and _DATE_TEXT.match(value):
-        try:
-            return datetime.date(*map(int, value.split("-")))
-        except ValueError:
-            return None
-    return None
-
-
-def _list(value):
-    return value if isinstance(value, list) else []
+    return Decimal(value) if isinstance(value, str) and PRICE_TEXT.match(value) else None
 
 
 class _Checks:
@@ -249,8 +235,8 @@ class _Checks:
             value = doc.get((key,))
             if not isinstance(value, str) or not value:
                 continue                 # the schema names a missing or empty value
-            if not _VERBATIM.match(value):
-                chars = " ".join(sorted({repr(c) for c in value if not _VERBATIM.match(c)}))
+            if not VERBATIM.match(value):
+                chars = " ".join(sorted({repr(c) for c in value if not VERBATIM.match(c)}))
                 self.add(doc, (key,), f"{key}: the {what} is copied verbatim into every curl, Python and Node "
                                       f"example, so it may hold only letters, digits and ._~:/?#@+,=%- "
                                       f"(found {chars})")
@@ -261,12 +247,12 @@ class _Checks:
         if isinstance(families, dict):
             for fid in families:
                 self.ratio(doc, ("pricing", "families", fid, "ratio"))
-        for i, _ in enumerate(_list(doc.get(("pricing", "overrides")))):
+        for i, _ in enumerate(as_list(doc.get(("pricing", "overrides")))):
             self.ratio(doc, ("pricing", "overrides", i, "ratio"))
 
     def ratio(self, doc, path):
         value = doc.get(path)
-        if isinstance(value, str) and _PRICE_TEXT.match(value):   # other shapes: the schema said so
+        if isinstance(value, str) and PRICE_TEXT.match(value):   # other shapes: the schema said so
             message = money_message("ratio", value, doc.source(path), doc.quoted(path))
             if message:
                 self.add(doc, path, f"{field_label(doc, path)}: {message}")
@@ -274,11 +260,11 @@ class _Checks:
     def overrides(self, doc):
         aliases = {}
         for slug, (mdoc, mpath) in self.slugs.items():
-            for alias in _list(mdoc.get(mpath[:-1] + ("aliases",))):
+            for alias in as_list(mdoc.get(mpath[:-1] + ("aliases",))):
                 if isinstance(alias, str):   # other shapes: the schema names them
                     aliases.setdefault(alias, slug)
         seen = {}
-        for i, override in enumerate(_list(doc.get(("pricing", "overrides")))):
+        for i, override in enumerate(as_list(doc.get(("pricing", "overrides")))):
             model = override.get("model") if isinstance(override, dict) else None
             if not isinstance(model, str):
                 continue
@@ -307,7 +293,7 @@ class _Checks:
             self.add(doc, ("provider",), f"provider: '{provider}' does not match the file name {stem}.yaml; "
                                          f"the provider id must equal the file name (write provider: {stem} "
                                          f"or rename the file to {provider}.yaml)")
-        for i, model in enumerate(_list(doc.data.get("models"))):
+        for i, model in enumerate(as_list(doc.data.get("models"))):
             if isinstance(model, dict):
                 self.model(doc, ("models", i), model, families)
 
@@ -334,7 +320,7 @@ class _Checks:
                      f"limit is {self.stale_days} days (site.yaml pricing.stale_after_days): compare it with "
                      "the source and update checked", "error" if self.strict else "warning")
         previous = None
-        for j, entry in enumerate(_list(m.get("history"))):
+        for j, entry in enumerate(as_list(m.get("history"))):
             hpath = base + ("history", j)
             if not isinstance(entry, dict):
                 continue
@@ -356,7 +342,7 @@ class _Checks:
     def date(self, doc, path):
         """The date at path, or None; names a date-shaped value that is not a real date."""
         value = doc.get(path)
-        if not isinstance(value, str) or not _DATE_TEXT.match(value):
+        if not isinstance(value, str) or not DATE_TEXT.match(value):
             return None
         try:
             return datetime.date(*map(int, value.split("-")))
@@ -377,7 +363,7 @@ class _Checks:
 
     def tiers(self, doc, path):
         previous = None
-        for k, tier in enumerate(_list(doc.get(path))):
+        for k, tier in enumerate(as_list(doc.get(path))):
             if not isinstance(tier, dict):
                 continue
             self.rate_set(doc, path + (k,))
@@ -401,7 +387,7 @@ class _Checks:
             return f"{doc.path}:{line}:{col}"
 
         for doc in docs:
-            for i, m in enumerate(_list(doc.data.get("models"))):
+            for i, m in enumerate(as_list(doc.data.get("models"))):
                 slug = m.get("slug") if isinstance(m, dict) else None
                 if not isinstance(slug, str):
                     continue
@@ -413,10 +399,10 @@ class _Checks:
                     self.slugs[slug] = (doc, path)
         aliases = {}
         for doc in docs:
-            for i, m in enumerate(_list(doc.data.get("models"))):
+            for i, m in enumerate(as_list(doc.data.get("models"))):
                 if not isinstance(m, dict):
                     continue
-                for k, alias in enumerate(_list(m.get("aliases"))):
+                for k, alias in enumerate(as_list(m.get("aliases"))):
                     if not isinstance(alias, str):
                         continue
                     path = ("models", i, "aliases", k)

@@ -19,6 +19,7 @@ import re
 import shlex
 
 from . import render
+from .yamlload import as_list
 
 ROUTE_TABS = {"openai": "OpenAI-compatible", "anthropic": "Anthropic-native"}
 ANTHROPIC_VERSION = "2023-06-01"
@@ -68,10 +69,6 @@ def _topics(catalog, topics=None):
     if isinstance(site.get("topics"), dict):
         return site["topics"]
     return {"heading": "Continue with the right source", "topics": []}  # no topics.yaml: no cards
-
-
-def _list(value):
-    return value if isinstance(value, list) else []
 
 
 def _families(catalog):
@@ -206,8 +203,8 @@ def client_snippets(site, fast):
 def _tags(fam, phrases):
     tags, seen = [], set()
     candidates = [p["text"] for p in phrases]
-    candidates += [str(s.get("code")) for s in _list(fam.get("statuses")) if isinstance(s, dict)]
-    candidates += [c.get("value") for c in _list(fam.get("codes")) if isinstance(c, dict)]
+    candidates += [str(s.get("code")) for s in as_list(fam.get("statuses")) if isinstance(s, dict)]
+    candidates += [c.get("value") for c in as_list(fam.get("codes")) if isinstance(c, dict)]
     for tag in candidates:
         if isinstance(tag, str) and tag.strip() and tag.casefold() not in seen:
             seen.add(tag.casefold())
@@ -217,12 +214,12 @@ def _tags(fam, phrases):
 
 def _phrases(fam, families):
     own = [{"text": p["text"], "note": p.get("note", ""), "home": None}
-           for p in _list(fam.get("phrases")) if isinstance(p, dict) and isinstance(p.get("text"), str)]
+           for p in as_list(fam.get("phrases")) if isinstance(p, dict) and isinstance(p.get("text"), str)]
     for other in families:
         if other is fam:
             continue
-        for p in _list(other.get("phrases")):
-            if isinstance(p, dict) and fam["id"] in _list(p.get("also_in")) and isinstance(p.get("text"), str):
+        for p in as_list(other.get("phrases")):
+            if isinstance(p, dict) and fam["id"] in as_list(p.get("also_in")) and isinstance(p.get("text"), str):
                 own.append({"text": p["text"], "note": p.get("note", ""),
                             "home": {"title": other.get("title", other["id"]), "link": f"{other['id']}.md"}})
     return own
@@ -239,10 +236,10 @@ def _retry(retry):
 
 
 def _related(fam, by_id, topics, from_page):
-    titles = {t["page"]: t.get("title", t["page"]) for t in _list(topics.get("topics"))
+    titles = {t["page"]: t.get("title", t["page"]) for t in as_list(topics.get("topics"))
               if isinstance(t, dict) and isinstance(t.get("page"), str)}
     out = []
-    for rel in _list(fam.get("related")):
+    for rel in as_list(fam.get("related")):
         if not isinstance(rel, dict):
             continue
         if rel.get("family") in by_id:
@@ -264,19 +261,19 @@ def family_page(catalog, fam, families=None, topics=None):
     phrases = _phrases(fam, families)
     examples = []
     for route, tab in ROUTE_TABS.items():
-        items = [e for e in _list(fam.get("examples")) if isinstance(e, dict) and e.get("route") == route]
+        items = [e for e in as_list(fam.get("examples")) if isinstance(e, dict) and e.get("route") == route]
         examples.append({"tab": tab, "items": items})
     markdown = _render(
         "error_page.md.j2",
         fam=fam, site=site, phrases=phrases, tags=_tags(fam, phrases),
-        statuses=[s for s in _list(fam.get("statuses")) if isinstance(s, dict)],
-        codes=[c for c in _list(fam.get("codes")) if isinstance(c, dict)],
+        statuses=[s for s in as_list(fam.get("statuses")) if isinstance(s, dict)],
+        codes=[c for c in as_list(fam.get("codes")) if isinstance(c, dict)],
         retry=_retry(fam.get("retry") or {}), costs=fam.get("costs"),
         calculator=_rel("calculator.md", src),
         fast=fast, commands=commands(site, fast),
         snippets=client_snippets(site, fast) if fam.get("client_snippet") else [],
         examples=examples, route_tabs=ROUTE_TABS,
-        causes=[c for c in _list(fam.get("causes")) if isinstance(c, dict)], signal_columns=SIGNAL_COLUMNS,
+        causes=[c for c in as_list(fam.get("causes")) if isinstance(c, dict)], signal_columns=SIGNAL_COLUMNS,
         related=_related(fam, by_id, topics, src),
         topic_map=topic_map(catalog, from_page=src, topics=topics),
     )
@@ -290,7 +287,7 @@ def index_page(catalog, families=None, topics=None, errors_url=DEFAULT_ERRORS_UR
     src = "errors/index.md"
     rows, by_status = [], {}
     for fam in families:
-        codes = [s.get("code") for s in _list(fam.get("statuses")) if isinstance(s, dict)]
+        codes = [s.get("code") for s in as_list(fam.get("statuses")) if isinstance(s, dict)]
         for code_ in codes:
             by_status.setdefault(code_, []).append(fam)
         rows.append({"fam": fam, "link": f"{fam['id']}.md", "statuses": codes,
@@ -318,7 +315,7 @@ def topic_map(catalog, from_page="index.md", topics=None, heading=True):
     topics = _topics(catalog, topics)
     links = _site(catalog)["links"]
     cards = []
-    for t in _list(topics.get("topics")):
+    for t in as_list(topics.get("topics")):
         if not isinstance(t, dict):
             continue
         if isinstance(t.get("page"), str):
@@ -338,9 +335,9 @@ def lookup_data(catalog):
         out.append({
             "id": fam["id"], "title": fam.get("title", fam["id"]), "url": f"errors/{fam['id']}/",
             "summary": fam.get("summary", ""), "order": fam.get("order", 100),
-            "phrases": [{k: p[k] for k in keep_phrase if k in p} for p in _list(fam.get("phrases")) if isinstance(p, dict)],
-            "statuses": [{k: s[k] for k in ("code", "weight") if k in s} for s in _list(fam.get("statuses")) if isinstance(s, dict)],
-            "codes": [{k: c[k] for k in ("value", "field", "weight") if k in c} for c in _list(fam.get("codes")) if isinstance(c, dict)],
+            "phrases": [{k: p[k] for k in keep_phrase if k in p} for p in as_list(fam.get("phrases")) if isinstance(p, dict)],
+            "statuses": [{k: s[k] for k in ("code", "weight") if k in s} for s in as_list(fam.get("statuses")) if isinstance(s, dict)],
+            "codes": [{k: c[k] for k in ("value", "field", "weight") if k in c} for c in as_list(fam.get("codes")) if isinstance(c, dict)],
             "match": fam.get("match") or {},
         })
     return {"version": 1, "families": out}

@@ -24,7 +24,7 @@ MAX_DEPTH = 64                 # refuse deeper nesting (a 1 MB "[[[[..." would o
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CONSTRUCT = yaml.constructor.SafeConstructor()
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$")
+DATE_TEXT = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$")   # a YYYY-MM-DD shape (maybe not a real date)
 # the YAML 1.2 core schema's implicit types for plain scalars
 _CORE = (
     ("tag:yaml.org,2002:null", re.compile(r"^(~|null|Null|NULL|)$")),
@@ -99,6 +99,12 @@ class YamlDoc:
         return f"YamlDoc({self.path!r})"
 
 
+def as_list(value):
+    """A list value as it is, anything else (missing, a mapping, a scalar) as []: the rule checks
+    look only at values of the right shape, the schema names the others."""
+    return value if isinstance(value, list) else []
+
+
 def _pos(mark):
     return (mark.line + 1, mark.column + 1)
 
@@ -139,7 +145,7 @@ def _scalar_value(event):
         return value, None
     node = yaml.ScalarNode(tag, value)
     if tag == "tag:yaml.org,2002:timestamp":
-        if not _DATE.match(value):
+        if not DATE_TEXT.match(value):
             return value, None         # a date with a time: left as text for the date checks
         try:
             return _CONSTRUCT.construct_yaml_timestamp(node).isoformat(), None
