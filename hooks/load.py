@@ -83,14 +83,19 @@ def load_catalog(data_dir, today=None, strict=False):
             return None, False
 
     schema_dir = data_dir / "schema"
-    site_schema, found = load_schema(schema_dir / "site.schema.json", rel(schema_dir / "site.schema.json"))
-    problems.extend(found)
-    models_schema, found = load_schema(schema_dir / "models.schema.json", rel(schema_dir / "models.schema.json"))
-    problems.extend(found)
-    errors_schema = None
-    if (schema_dir / "errors.schema.json").exists():
-        errors_schema, found = load_schema(schema_dir / "errors.schema.json", rel(schema_dir / "errors.schema.json"))
+
+    def schema(name, required=True):
+        """The schema data/schema/<name>.schema.json (problems collected); an optional one that is
+        missing is None: its files are then checked by the rules below only."""
+        path = schema_dir / f"{name}.schema.json"
+        if not required and not path.exists():
+            return None
+        found_schema, found = load_schema(path, rel(path))
         problems.extend(found)
+        return found_schema
+
+    site_schema, models_schema = schema("site"), schema("models")
+    errors_schema = schema("errors", required=False)
 
     site_doc, _ = read(data_dir / "site.yaml", site_schema, "schema/site.schema.json")
     site = site_doc.data if site_doc else {}
@@ -142,12 +147,7 @@ def load_catalog(data_dir, today=None, strict=False):
     # site["topics"], where the error rules and the troubleshooting pages look for it.
     topics_file = data_dir / "topics.yaml"
     if topics_file.exists():
-        topics_schema = None
-        if (schema_dir / "topics.schema.json").exists():
-            topics_schema, found = load_schema(schema_dir / "topics.schema.json",
-                                               rel(schema_dir / "topics.schema.json"))
-            problems.extend(found)
-        topics_doc, _ = read(topics_file, topics_schema, "schema/topics.schema.json")
+        topics_doc, _ = read(topics_file, schema("topics", required=False), "schema/topics.schema.json")
         if topics_doc is not None:
             catalog_dict["site"]["topics"] = topics_doc.data
 
@@ -216,6 +216,7 @@ class _Checks:
         self.stale_days = stale_days
         self.strict = strict
         self.slugs = {}        # slug -> (doc, path)
+        self.alias_of = {}     # alias -> the slug it routes to (the first model that lists it)
         self.complete = True   # every provider file parsed (else a missing slug may be in a broken file)
 
     def add(self, doc, path, message, level="error", at_key=False):
@@ -258,11 +259,7 @@ class _Checks:
                 self.add(doc, path, f"{field_label(doc, path)}: {message}")
 
     def overrides(self, doc):
-        aliases = {}
-        for slug, (mdoc, mpath) in self.slugs.items():
-            for alias in as_list(mdoc.get(mpath[:-1] + ("aliases",))):
-                if isinstance(alias, str):   # other shapes: the schema names them
-                    aliases.setdefault(alias, slug)
+        aliases = self.alias_of
         seen = {}
         for i, override in enumerate(as_list(doc.get(("pricing", "overrides")))):
             model = override.get("model") if isinstance(override, dict) else None
@@ -417,3 +414,5 @@ class _Checks:
                                             f"{place(*aliases[alias])}; a name routes to one model only")
                     else:
                         aliases[alias] = (doc, path)
+                        if isinstance(m.get("slug"), str):
+                            self.alias_of[alias] = m["slug"]
