@@ -4,8 +4,8 @@
 it and what is left is uncached input. `output` includes reasoning tokens.
 """
 from dataclasses import dataclass, fields
-
 from decimal import Decimal
+from functools import cached_property
 
 from .money import EXACT, per_million, plain
 
@@ -124,11 +124,13 @@ class Estimate:
     gateway: Breakdown      # one request
     at: str = ""
 
-    @property
+    # All requests together. Cached: the view, the saving and the summary each read both, and a
+    # frozen dataclass still lets cached_property write its instance __dict__.
+    @cached_property
     def official_total(self):
         return self.official.times(self.requests)
 
-    @property
+    @cached_property
     def gateway_total(self):
         return self.gateway.times(self.requests)
 
