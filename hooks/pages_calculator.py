@@ -13,8 +13,10 @@ from decimal import Decimal
 
 from calculator import api
 from calculator.money import percent
+from calculator.pricing import MAX_TOKENS
 from calculator.tokens import METHOD as TOKEN_METHOD
 
+from .figures import tokens_text
 from .render import Page, render
 
 SRC_URI = "calculator.md"
@@ -48,10 +50,6 @@ def default_model(catalog):
     return catalog.models[0]
 
 
-def _count(n):
-    return f"{n:,}"
-
-
 def _requests_text(n):
     return f"{n:,} request" + ("" if n == 1 else "s")
 
@@ -82,7 +80,7 @@ def context(catalog):
         raise ValueError(f"the calculator's default workload does not price: {problems}")
     groups = []
     for fid, family in catalog.families.items():
-        models = [m for m in catalog.models if m.family == fid]
+        models = catalog.family_models(fid)
         if models:
             groups.append({"id": fid, "name": family.name, "models": models})
     family_names = {fid: f.name for fid, f in catalog.families.items()}
@@ -98,7 +96,7 @@ def context(catalog):
         "fields": [{"name": name, "label": label, "help": help_,
                     "value": str(DEFAULT_WORKLOAD[name])} for name, label, help_ in COUNT_FIELDS],
         "est": estimate,
-        "rows": [{**row, "tokens_text": _count(row["tokens"])} for row in estimate["rows"]],
+        "rows": [{**row, "tokens_text": tokens_text(row["tokens"])} for row in estimate["rows"]],
         "requests_text": _requests_text(estimate["requests"]),
         "ratio_text": ratio_text(estimate["model"]),
         "compare": compare,
@@ -110,7 +108,7 @@ def context(catalog):
         "checked_last": checked[-1] if checked else "",
         "model_count": len(catalog.models),
         "token_method": TOKEN_METHOD,
-        "max_tokens": _count(10 ** 12),
+        "max_tokens": tokens_text(MAX_TOKENS),
     }
 
 
