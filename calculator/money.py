@@ -49,6 +49,8 @@ def format_usd(amount):
     if not rounded and amount:
         exponent = amount.adjusted() - 1  # keep two significant digits
         small = amount.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP, context=EXACT)
+        if small.adjusted() > amount.adjusted():  # rounding carried (0.0000099996 -> 0.0000100)
+            small = small.quantize(Decimal(1).scaleb(exponent + 1), context=EXACT)
         return f"{sign}${format(small, 'f')}"
     if rounded >= THOUSAND:  # the separator costs a slower format: only where it shows
         return f"{sign}${rounded:,.{DISPLAY_PLACES}f}"

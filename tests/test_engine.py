@@ -76,6 +76,7 @@ def test_display_rule_never_shows_nonzero_as_zero():
     assert format_usd(Decimal("12345678.9")) == "$12,345,678.9000"
     assert format_usd(Decimal("999.99995")) == "$1,000.0000" and format_usd(Decimal("999.99994")) == "$999.9999"
     assert format_usd(Decimal("-1234.56785")) == "-$1,234.5679" and format_usd(Decimal("0")) == "$0.0000"
+    assert format_usd(Decimal("0.00000999995")) == "$0.000010"   # the rounding carries: still two digits
 
 
 @given(st.integers(min_value=-10**15, max_value=10**15), st.integers(min_value=0, max_value=14))
