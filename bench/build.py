@@ -121,7 +121,7 @@ def count_pages(site_dir):
 # ---- the plain-Markdown baseline ---------------------------------------------------------------
 
 def load(data_dir):
-    from hooks.load import load_catalog
+    from hooks.data.load import load_catalog
     result = load_catalog(Path(data_dir))
     if result.catalog is None:
         listing = "\n".join(str(p) for p in result.errors[:20])

@@ -31,8 +31,8 @@ _REPO = Path(__file__).resolve().parent.parent
 if str(_REPO) not in sys.path:  # the repository is importable even without `pip install -e .`
     sys.path.insert(0, str(_REPO))
 
-from hooks import export, vendor  # noqa: E402
-from hooks import site as sitegen  # noqa: E402
+from hooks.sitegen import export, vendor  # noqa: E402
+from hooks.sitegen import build as sitegen  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.pricebook")
 _state = {}

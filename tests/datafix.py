@@ -164,7 +164,7 @@ def line_of(path, text, nth=1):
 
 def load(data_dir, today=FIXTURE_TODAY, strict=False):
     """load_catalog with the fixture's fixed `today`."""
-    from hooks.load import load_catalog
+    from hooks.data.load import load_catalog
     return load_catalog(Path(data_dir), today=today, strict=strict)
 
 

@@ -11,7 +11,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench import synth  # noqa: E402
-from hooks.load import load_catalog  # noqa: E402
+from hooks.data.load import load_catalog  # noqa: E402
 
 N_MODELS = 80                                   # more than the real catalog: its slugs are all kept
 N_ERRORS = len(synth.real_error_files()) + 3     # every real family, then varied copies

@@ -19,8 +19,8 @@ from playwright.sync_api import expect
 
 from calculator import api, vectors
 from calculator.money import format_usd
-from hooks.load import load_catalog
-from hooks.pages_calculator import DEFAULT_WORKLOAD, default_model
+from hooks.data.load import load_catalog
+from hooks.sitegen.pages.calculator import DEFAULT_WORKLOAD, default_model
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "tests" / "artifacts"

@@ -87,8 +87,8 @@ def test_check_of_a_data_folder_alone_skips_the_page_check(tmp_path, capsys):
 
 
 def test_a_bug_is_one_line_not_a_traceback(capsys, monkeypatch):
-    import hooks.site
-    monkeypatch.setattr(hooks.site, "build", lambda *a, **k: {}["families"])
+    import hooks.sitegen.build
+    monkeypatch.setattr(hooks.sitegen.build, "build", lambda *a, **k: {}["families"])
     code, out, err = cli(capsys, "check")
     assert code == 70 and out == ""
     assert err.strip() == ("pricebook: internal error (KeyError: 'families'); `pricebook check` names any data "

@@ -13,9 +13,9 @@ import yaml
 
 from calculator.catalog import Catalog
 from calculator.errors_match import rank
-from hooks import pages_errors
-from hooks.error_rules import check_errors
-from hooks.yamlload import load_yaml
+from hooks.sitegen.pages import errors as pages_errors
+from hooks.data.rules.errors_yaml import check_errors
+from hooks.data.yamlfile import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -504,7 +504,7 @@ def test_examples_must_cover_both_routes(data_copy):
 
 def test_loader_runs_the_checks_with_file_and_line(tmp_path):
     """End to end through hooks.load (schema + check_errors) and the CLI."""
-    load = pytest.importorskip("hooks.load")
+    load = pytest.importorskip("hooks.data.load")
     data = tmp_path / "data"
     shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("*.pyc"))
     path = _edit(data, "topup-not-arrived.yaml", "anthropic_model: claude-haiku-4-5", "anthropic_model: claude-nope")
@@ -517,7 +517,7 @@ def test_loader_runs_the_checks_with_file_and_line(tmp_path):
 
 
 def test_cli_errors_end_to_end(capsys):
-    pytest.importorskip("hooks.load")
+    pytest.importorskip("hooks.data.load")
     from hooks import cli
     assert cli.main(["errors", "--data", str(DATA), "--json",
                      "openai.APIStatusError: Error code: 402 - {'error': {'message': 'Provider returned error', "

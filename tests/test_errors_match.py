@@ -7,7 +7,7 @@ import pytest
 from calculator import api
 from calculator.catalog import Catalog
 from calculator.errors_match import normalize, rank
-from hooks.yamlload import load_yaml
+from hooks.data.yamlfile import load_yaml
 
 ERRORS = Path(__file__).resolve().parent.parent / "data" / "errors"
 FAMILIES = [load_yaml(p)[0].data for p in sorted(ERRORS.glob("*.yaml"))]

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from datafix import expect, line_of, mutate
-from hooks.load import load_catalog
+from hooks.data.load import load_catalog
 from sitebuild import build_site
 from test_corpus import fixture_data
 

@@ -11,7 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from hooks.vendor import build_calculator_wheel
+from hooks.sitegen.vendor import build_calculator_wheel
 
 REPO = Path(__file__).resolve().parents[1]
 RUNNER = REPO / "tests" / "pyodide" / "run_vectors.mjs"

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from calculator.catalog import Catalog
 from datafix import REPO, expect, line_of, load, make_data_dir, mutate
-from hooks.load import load_catalog
-from hooks.problems import DataError
-from hooks.yamlload import load_yaml
+from hooks.data.load import load_catalog
+from hooks.data.problems import DataError
+from hooks.data.yamlfile import load_yaml
 
 
 @pytest.fixture
@@ -518,7 +518,7 @@ def test_misspelt_required_field_is_one_message(data, openai):
 
 
 def test_error_rules_get_the_error_docs_and_their_problems_are_reported(data, monkeypatch):
-    import hooks.load
+    import hooks.data.load
     (data / "schema" / "errors.schema.json").unlink(missing_ok=True)
     (data / "errors" / "auth.yaml").write_text("# yaml-language-server: $schema=../schema/errors.schema.json\n"
                                                "title: Auth\n")
@@ -529,13 +529,13 @@ def test_error_rules_get_the_error_docs_and_their_problems_are_reported(data, mo
         seen["slugs"] = [m["slug"] for m in catalog_dict["models"]]
         return [docs[0].problem(("title",), "title: made-up rule")]
 
-    monkeypatch.setattr(hooks.load, "check_errors", fake)
+    monkeypatch.setattr(hooks.data.load, "check_errors", fake)
     result = load(data)
     assert [d.path for d in seen["docs"]] == ["data/errors/auth.yaml"] and seen["docs"][0].data["title"] == "Auth"
     assert "gpt-test" in seen["slugs"]
     expect(result, data, data / "errors" / "auth.yaml", 2, "made-up rule")
 
-    monkeypatch.setattr(hooks.load, "check_errors", lambda docs, d: 1 / 0)
+    monkeypatch.setattr(hooks.data.load, "check_errors", lambda docs, d: 1 / 0)
     result = load(data)
     assert any("internal error in the error-page checks" in p.message for p in result.errors)
 
@@ -600,7 +600,7 @@ def test_underscored_number_is_text_like_in_the_editor(data, openai):
 def test_schema_check_agrees_with_jsonschema(schema):
     import jsonschema
 
-    from hooks.schemacheck import check_schema
+    from hooks.data.schema import check_schema
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
     try:
         cls.check_schema(schema)
@@ -616,7 +616,7 @@ def test_schema_check_agrees_with_jsonschema(schema):
 
 
 def test_every_data_schema_passes_the_schema_check():
-    from hooks.schemacheck import check_schema
+    from hooks.data.schema import check_schema
     for path in (REPO / "data" / "schema").glob("*.schema.json"):
         import json
         check_schema(json.loads(path.read_text()))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks.vendor import (
+from hooks.sitegen.vendor import (
     PYODIDE_FILES,
     VendorError,
     build_calculator_wheel,

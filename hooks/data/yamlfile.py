@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from .problems import Problem
+from hooks.data.problems import Problem
 
 MAX_BYTES = 1_000_000          # refuse bigger files before reading them
 MAX_DEPTH = 64                 # refuse deeper nesting (a 1 MB "[[[[..." would overflow checks)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from calculator import api
 
-from . import site as sitegen
-from .load import load_catalog
-from .pricediff import DiffError, diff_against_rev
+from hooks.sitegen import build as sitegen
+from hooks.data.load import load_catalog
+from hooks.cli.diff import DiffError, diff_against_rev
 
 COUNT_OPTIONS = (("input", "--input"), ("cache_read", "--cache-read"),
                  ("cache_write_5m", "--cache-write"), ("cache_write_1h", "--cache-write-1h"),

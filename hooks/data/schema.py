@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 import jsonschema
 
-from .problems import Problem
+from hooks.data.problems import Problem
 
 PRICE_LIMIT = Decimal(1_000_000)
 _CURRENCY = re.compile(r"[$€£¥]|\b(usd|us\$|dollars?|eur|cents?)\b", re.I)

@@ -16,8 +16,8 @@ from calculator.money import percent
 from calculator.pricing import MAX_TOKENS
 from calculator.tokens import METHOD as TOKEN_METHOD
 
-from .figures import tokens_text
-from .render import Page, render
+from hooks.sitegen.figures import tokens_text
+from hooks.sitegen.render import Page, render
 
 SRC_URI = "calculator.md"
 # The workload priced at build time and filled into the form: a long prompt mostly served

@@ -9,7 +9,7 @@ from pathlib import Path
 from calculator.catalog import PRICE_FIELDS
 from calculator.money import percent
 
-from .load import load_catalog
+from hooks.data.load import load_catalog
 
 
 class DiffError(Exception):

@@ -14,10 +14,10 @@ from pathlib import Path
 from calculator.catalog import FORMAT_VERSION, Catalog
 from calculator.money import PRICE_TEXT
 
-from .error_rules import REAL_KEY, check_errors
-from .problems import DataError, HasProblems, Problem
-from .schemacheck import field_label, load_schema, money_message, validate
-from .yamlload import DATE_TEXT, as_list, load_yaml
+from hooks.data.rules.errors_yaml import REAL_KEY, check_errors
+from hooks.data.problems import DataError, HasProblems, Problem
+from hooks.data.schema import field_label, load_schema, money_message, validate
+from hooks.data.yamlfile import DATE_TEXT, as_list, load_yaml
 
 # What may stand verbatim in the curl / Python / Node examples (hooks/figures.py `literal` enforces
 # it at render time): the base URL and the key placeholder are pasted there unescaped, so anything

@@ -7,8 +7,8 @@ URLs (stable, linked from everywhere):
 
 Every figure comes from the engine through `hooks.figures.Figures`.
 """
-from .figures import Figures, render
-from .render import Page
+from hooks.sitegen.figures import Figures, render
+from hooks.sitegen.render import Page
 
 SITE_FILE = "data/site.yaml"
 

@@ -13,9 +13,9 @@ Every figure comes from the engine through `hooks.figures.Figures`.
 import datetime
 from urllib.parse import urlparse
 
-from .figures import WORKLOADS, Figures, render
-from .pages_models import SITE_FILE, family_file
-from .render import Page
+from hooks.sitegen.figures import WORKLOADS, Figures, render
+from hooks.sitegen.pages.models import SITE_FILE, family_file
+from hooks.sitegen.render import Page
 
 RESERVED = ("index", "cache", "tracker", "changes")   # pricing/<family>.md must not collide with these
 EXAMPLE = {"input": 100_000, "output": 1_000, "cached": 90_000}

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from calculator.api import rank_view
 
-from .figures import Figures, render
-from .load import load_catalog
-from .problems import HasProblems, Problem
-from .render import Page, text
-from . import pages_calculator, pages_errors, pages_models, pages_pricing
+from hooks.sitegen.figures import Figures, render
+from hooks.data.load import load_catalog
+from hooks.data.problems import HasProblems, Problem
+from hooks.sitegen.render import Page, text
+from hooks.sitegen.pages import calculator as pages_calculator, errors as pages_errors, models as pages_models, pricing as pages_pricing
 
 # Model slugs and family ids become URLs; these would collide with pages of their own.
 RESERVED_SLUGS = ("index", "family")

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from calculator.errors_match import normalize
 
-from .problems import Problem
-from .schemacheck import dotted
-from .yamlload import as_list
+from hooks.data.problems import Problem
+from hooks.data.schema import dotted
+from hooks.data.yamlfile import as_list
 
 ROUTES = {"openai": "OpenAI-compatible", "anthropic": "Anthropic-native"}
 SECRET_FIELD = re.compile(

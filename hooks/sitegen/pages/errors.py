@@ -18,8 +18,8 @@ import posixpath
 import re
 import shlex
 
-from . import render
-from .yamlload import as_list
+from hooks.sitegen import render
+from hooks.data.yamlfile import as_list
 
 ROUTE_TABS = {"openai": "OpenAI-compatible", "anthropic": "Anthropic-native"}
 ANTHROPIC_VERSION = "2023-06-01"

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from calculator.api import estimate_view, rank_view
 
-from . import render as _render
-from .load import VERBATIM
+from hooks.sitegen import render as _render
+from hooks.data.load import VERBATIM
 
 # The price fields in the order the tables show them, with the engine bucket that bills each.
 PRICE_ORDER = (

@@ -13,8 +13,8 @@ import json
 import re
 from pathlib import Path
 
-from .figures import Figures
-from .render import text
+from hooks.sitegen.figures import Figures
+from hooks.sitegen.render import text
 
 EXPORT_SCHEMAS = {"models": "models-export.schema.json", "prices": "prices-export.schema.json",
                   "errors": "errors-export.schema.json"}
