@@ -32,6 +32,7 @@ if str(_REPO) not in sys.path:  # the repository is importable even without `pip
     sys.path.insert(0, str(_REPO))
 
 from hooks.sitegen import export, vendor  # noqa: E402
+from hooks.data.rules import topics_yaml
 from hooks.sitegen import build as sitegen  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.pricebook")
@@ -112,7 +113,7 @@ def on_files(files, config):
             f.edit_uri = _edit_uri(config, page.edit_path)
         files.append(f)
 
-    missing = sitegen.missing_topic_pages(build, (f.src_uri for f in files.documentation_pages()))
+    missing = topics_yaml.missing_pages(build.result.docs, (f.src_uri for f in files.documentation_pages()))
     if missing:
         raise PluginError(f"pricebook: {len(missing)} problem(s) in the data in {build.data_dir}:\n"
                           + "\n".join(map(str, missing)))

@@ -392,8 +392,9 @@ def _line_of(path, needle):
 def _run(data, catalog_dict=None):
     d = dict(catalog_dict or fixture_dict())
     topics = data / "topics.yaml"   # the copy's own topic map, as the loader hands it on
-    d["topics"] = yaml.safe_load(topics.read_text(encoding="utf-8")) if topics.exists() else None
-    return check_errors(_docs(data), {k: v for k, v in d.items() if v is not None})
+    if topics.exists():
+        d["site"] = {**(d.get("site") or {}), "topics": yaml.safe_load(topics.read_text(encoding="utf-8"))}
+    return check_errors(_docs(data), d)
 
 
 def test_real_data_passes(data_copy):

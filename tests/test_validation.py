@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 from calculator.catalog import Catalog
 from datafix import REPO, expect, line_of, load, make_data_dir, mutate
 from hooks.data.load import load_catalog
-from hooks.data.problems import DataError
 from hooks.data.yamlfile import load_yaml
 
 
@@ -466,9 +465,7 @@ def test_every_mistake_from_every_file_in_one_run(data, site, anthropic, openai)
         ("data/models/openai.yaml", line_of(openai, "status: beta")),
         ("data/models/openai.yaml", line_of(openai, "checked: 2026-13-01")),
     }
-    with pytest.raises(DataError) as caught:
-        result.raise_for_errors()
-    assert str(caught.value).count("\n") == len(result.problems) - 1
+    assert len(set(map(str, result.problems))) == len(result.problems), "one line per problem"
 
 
 def test_one_mistake_one_message(data, anthropic):

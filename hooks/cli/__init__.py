@@ -11,6 +11,7 @@ from pathlib import Path
 
 from calculator import api
 
+from hooks.data.rules import topics_yaml
 from hooks.sitegen import build as sitegen
 from hooks.data.load import load_catalog
 from hooks.cli.diff import DiffError, diff_against_rev
@@ -135,7 +136,7 @@ def cmd_check(ns):
     problems = list(build.problems)
     pages = _site_pages(data_dir, build) if build.ok else None
     if pages is not None:
-        problems += sitegen.missing_topic_pages(build, pages)
+        problems += topics_yaml.missing_pages(build.result.docs, pages)
     for problem in problems:
         print(problem, file=sys.stderr)
     errors = [p for p in problems if p.level == "error"]

@@ -25,11 +25,3 @@ class HasProblems:
     @property
     def warnings(self):
         return [p for p in self.problems if p.level != "error"]
-
-
-class DataError(Exception):
-    """Raised with every problem at once; str() lists them one per line."""
-
-    def __init__(self, problems):
-        self.problems = sorted(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))

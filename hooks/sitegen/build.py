@@ -9,7 +9,6 @@ generator (or the benchmark) can use the same pages.
     build.pages                               # [render.Page] when the data is good
 """
 import datetime
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,13 +17,9 @@ from calculator.api import rank_view
 
 from hooks.sitegen.figures import Figures, render
 from hooks.data.load import load_catalog
-from hooks.data.problems import HasProblems, Problem
+from hooks.data.problems import HasProblems
 from hooks.sitegen.render import Page, text
 from hooks.sitegen.pages import calculator as pages_calculator, errors as pages_errors, models as pages_models, pricing as pages_pricing
-
-# Model slugs and family ids become URLs; these would collide with pages of their own.
-RESERVED_SLUGS = ("index", "family")
-RESERVED_FAMILIES = pages_pricing.RESERVED
 
 MARKER = re.compile(r"<!--\s*(topic-map|pricebook:([a-z0-9-]+))\s*-->")
 SNIPPETS = ("base-urls", "routing", "quickstart", "quickstart-anthropic", "links", "brand", "stale-after-days")
@@ -63,9 +58,6 @@ def build(data_dir, today=None, strict=False):
     out = SiteBuild(data_dir, today, result, list(result.problems))
     if result.catalog is None or out.errors:
         return out
-    out.problems.extend(_reserved_names(result))
-    if out.errors:
-        return out
     catalog = result.catalog
     out.figures = Figures(catalog)
     out.pages = (pages_models.pages(catalog, out.figures)
@@ -94,46 +86,6 @@ def calculator_pages(catalog):
 
 def render_page(src_uri, template, catalog, edit_path, in_nav, **context):
     return Page(src_uri, render(template, site=catalog.site, **context), edit_path=edit_path, in_nav=in_nav)
-
-
-def _reserved_names(result):
-    """Problems for a slug or family id that would take the URL of another page."""
-    problems = []
-    for path, doc in result.docs.items():
-        data = doc.data if isinstance(doc.data, dict) else {}
-        if path.endswith("site.yaml"):
-            families = (data.get("pricing") or {}).get("families") or {}
-            for fid in families:
-                if fid in RESERVED_FAMILIES:
-                    line, col = doc.key_where(("pricing", "families", fid))
-                    problems.append(Problem(path, line, col,
-                                            f"pricing.families: '{fid}' cannot be a family id: the page "
-                                            f"pricing/{fid}/ already exists; choose another id"))
-        for i, m in enumerate(data.get("models") or ()):
-            if isinstance(m, dict) and m.get("slug") in RESERVED_SLUGS:
-                line, col = doc.where(("models", i, "slug"))
-                problems.append(Problem(path, line, col,
-                                        f"slug: '{m['slug']}' cannot be a model slug: the page "
-                                        f"models/{m['slug']}/ is taken by the site itself"))
-    return problems
-
-
-def missing_topic_pages(build, site_pages):
-    """Problems for a topics.yaml card whose page is not a page of the site. site_pages: every
-    Markdown path the site has (hand-written and generated), relative to docs/."""
-    site_pages = set(site_pages)
-    problems = []
-    for path, doc in build.result.docs.items():
-        if not path.endswith("topics.yaml") or not isinstance(doc.data, dict):
-            continue
-        for i, card in enumerate(doc.data.get("topics") or ()):
-            page = card.get("page") if isinstance(card, dict) else None
-            if isinstance(page, str) and page not in site_pages:
-                close = difflib.get_close_matches(page, sorted(site_pages), n=1, cutoff=0.6)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-                problems.append(doc.problem(("topics", i, "page"), f"topics[{i}].page: '{page}' is not a page "
-                                            f"of the site (no docs/{page} and no generated page){hint}"))
-    return problems
 
 
 # ---- navigation ------------------------------------------------------------------------------

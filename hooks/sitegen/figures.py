@@ -11,7 +11,7 @@ from decimal import Decimal
 from calculator.api import estimate_view, rank_view
 
 from hooks.sitegen import render as _render
-from hooks.data.load import VERBATIM
+from hooks.data.rules.site_yaml import VERBATIM
 
 # The price fields in the order the tables show them, with the engine bucket that bills each.
 PRICE_ORDER = (

@@ -53,9 +53,9 @@ def _strings(value, path=()):
             yield from _strings(item, path + (i,))
 
 
-def topic_pages(catalog_dict, docs=()):
+def topic_pages(catalog_dict):
     """The page paths listed in the data folder's topics.yaml (an empty set when it has none)."""
-    topics = catalog_dict.get("topics") or (catalog_dict.get("site") or {}).get("topics")
+    topics = (catalog_dict.get("site") or {}).get("topics")
     if not isinstance(topics, dict):
         return set()
     return {t["page"] for t in as_list(topics.get("topics")) if isinstance(t, dict) and isinstance(t.get("page"), str)}
@@ -81,7 +81,7 @@ class _Checker:
                     self.families.add(Path(fam["file"]).stem)
                 if isinstance(fam.get("id"), str):
                     self.families.add(fam["id"])
-        self.pages = topic_pages(catalog_dict, docs)
+        self.pages = topic_pages(catalog_dict)
 
     def add(self, doc, path, message, level="error"):
         line, col = doc.where(path)

@@ -17,7 +17,6 @@ from hooks.sitegen.figures import WORKLOADS, Figures, render
 from hooks.sitegen.pages.models import SITE_FILE, family_file
 from hooks.sitegen.render import Page
 
-RESERVED = ("index", "cache", "tracker", "changes")   # pricing/<family>.md must not collide with these
 EXAMPLE = {"input": 100_000, "output": 1_000, "cached": 90_000}
 COMPARE_WORKLOAD = WORKLOADS[1]                        # the cached agent step
 

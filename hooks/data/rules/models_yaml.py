@@ -1,0 +1,144 @@
+"""Rules for data/models/<provider>.yaml that the JSON Schema cannot say: the provider id is the
+file name, families exist, prices are consistent (a cache read never above input), tiers ascend,
+dates are real, not in the future and not stale, history is in order; across files, slugs and
+aliases route to one model each and no slug takes the URL of a page of the site."""
+import difflib
+from pathlib import Path
+
+from hooks.data.rules.common import price
+from hooks.data.schema import field_label
+from hooks.data.yamlfile import as_list
+
+# models/<slug>.md must not collide with the models section's own pages
+RESERVED_SLUGS = ("index", "family")
+
+
+def check_file(ctx, doc, families):
+    provider = doc.data.get("provider")
+    stem = Path(doc.path).stem
+    if isinstance(provider, str) and provider != stem:
+        ctx.add(doc, ("provider",), f"provider: '{provider}' does not match the file name {stem}.yaml; "
+                                    f"the provider id must equal the file name (write provider: {stem} "
+                                    f"or rename the file to {provider}.yaml)")
+    for i, model in enumerate(as_list(doc.data.get("models"))):
+        if isinstance(model, dict):
+            _model(ctx, doc, ("models", i), model, families)
+
+
+def _model(ctx, doc, base, m, families):
+    label = lambda *p: field_label(doc, base + p)  # noqa: E731
+    family = m.get("family")
+    if isinstance(families, dict) and isinstance(family, str) and family not in families:
+        close = difflib.get_close_matches(family, list(families), n=1, cutoff=0.5)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        ctx.add(doc, base + ("family",), f"{label('family')}: '{family}' is not a family in site.yaml "
+                                         f"pricing.families ({', '.join(families)}){hint}")
+    if m.get("slug") in RESERVED_SLUGS:
+        ctx.add(doc, base + ("slug",), f"slug: '{m['slug']}' cannot be a model slug: the page "
+                                       f"models/{m['slug']}/ is taken by the site itself")
+    _rate_set(ctx, doc, base + ("prices",))
+    _tiers(ctx, doc, base + ("tiers",))
+    checked = ctx.date(doc, base + ("checked",))
+    ctx.date(doc, base + ("deprecated_on",))
+    if checked and checked > ctx.today:
+        ctx.add(doc, base + ("checked",), f"{label('checked')}: {checked} is in the future (today is "
+                                          f"{ctx.today}); write the date the price was compared with "
+                                          "the source")
+    elif checked and ctx.stale_days is not None and (ctx.today - checked).days > ctx.stale_days:
+        days = (ctx.today - checked).days
+        ctx.add(doc, base + ("checked",),
+                f"{label('checked')}: the official price was last checked {checked}, {days} days ago; "
+                f"limit is {ctx.stale_days} days (site.yaml pricing.stale_after_days): compare it with "
+                "the source and update checked", "error" if ctx.strict else "warning")
+    previous = None
+    for j, entry in enumerate(as_list(m.get("history"))):
+        hpath = base + ("history", j)
+        if not isinstance(entry, dict):
+            continue
+        _rate_set(ctx, doc, hpath + ("prices",))
+        _tiers(ctx, doc, hpath + ("tiers",))
+        until = ctx.date(doc, hpath + ("until",))
+        if until is None:
+            continue
+        if previous is not None and until <= previous[0]:
+            ctx.add(doc, hpath + ("until",), f"{label('history', j, 'until')}: history must be oldest first "
+                                             f"with ascending 'until' dates: {until} is not after {previous[0]} "
+                                             f"(line {previous[1]})")
+        elif checked and until > checked:
+            ctx.add(doc, hpath + ("until",), f"{label('history', j, 'until')}: {until} is after checked "
+                                             f"{checked}; history holds prices that ended before the "
+                                             "current ones were checked")
+        previous = (until, doc.where(hpath + ("until",))[0])
+
+
+def _rate_set(ctx, doc, path):
+    rates = doc.get(path)
+    if not isinstance(rates, dict):
+        return
+    inp, read = price(rates.get("input")), price(rates.get("cache_read"))
+    if inp is not None and read is not None and read > inp:
+        ctx.add(doc, path + ("cache_read",),
+                f"{field_label(doc, path + ('cache_read',))}: cache_read \"{rates['cache_read']}\" is above "
+                f"input \"{rates['input']}\" of the same rate set; a cache read is never dearer than "
+                "plain input")
+
+
+def _tiers(ctx, doc, path):
+    previous = None
+    for k, tier in enumerate(as_list(doc.get(path))):
+        if not isinstance(tier, dict):
+            continue
+        _rate_set(ctx, doc, path + (k,))
+        above = tier.get("above")
+        if not isinstance(above, int) or isinstance(above, bool):
+            continue
+        here = path + (k, "above")
+        if previous is not None and above == previous[0]:
+            ctx.add(doc, here, f"{field_label(doc, here)}: duplicate tier: above {above} is also the "
+                               f"threshold of the tier at line {previous[1]}")
+        elif previous is not None and above < previous[0]:
+            ctx.add(doc, here, f"{field_label(doc, here)}: tiers must be strictly ascending by 'above': "
+                               f"{above} comes after {previous[0]} (line {previous[1]})")
+        previous = (above, doc.where(here)[0])
+
+
+def check_names(ctx, docs):
+    """Slugs unique across all files; aliases unique across all slugs and aliases. Fills
+    ctx.slugs and ctx.alias_of for the rules that look names up."""
+    def place(doc, path):
+        line, col = doc.where(path)
+        return f"{doc.path}:{line}:{col}"
+
+    for doc in docs:
+        for i, m in enumerate(as_list(doc.data.get("models"))):
+            slug = m.get("slug") if isinstance(m, dict) else None
+            if not isinstance(slug, str):
+                continue
+            path = ("models", i, "slug")
+            if slug in ctx.slugs:
+                ctx.add(doc, path, f"slug: duplicate slug '{slug}': also the slug of the model at "
+                                   f"{place(*ctx.slugs[slug])}")
+            else:
+                ctx.slugs[slug] = (doc, path)
+    aliases = {}
+    for doc in docs:
+        for i, m in enumerate(as_list(doc.data.get("models"))):
+            if not isinstance(m, dict):
+                continue
+            for k, alias in enumerate(as_list(m.get("aliases"))):
+                if not isinstance(alias, str):
+                    continue
+                path = ("models", i, "aliases", k)
+                label = field_label(doc, path)
+                if alias == m.get("slug"):
+                    ctx.add(doc, path, f"{label}: alias '{alias}' is the model's own slug; remove it")
+                elif alias in ctx.slugs:
+                    ctx.add(doc, path, f"{label}: alias '{alias}' is already the slug of the model at "
+                                       f"{place(*ctx.slugs[alias])}; a name routes to one model only")
+                elif alias in aliases:
+                    ctx.add(doc, path, f"{label}: alias '{alias}' is already an alias at "
+                                       f"{place(*aliases[alias])}; a name routes to one model only")
+                else:
+                    aliases[alias] = (doc, path)
+                    if isinstance(m.get("slug"), str):
+                        ctx.alias_of[alias] = m["slug"]
