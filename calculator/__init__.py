@@ -3,4 +3,3 @@
 The same functions price the tables rendered at build time, the `pricebook` CLI and the browser
 calculator, so the three cannot disagree.
 """
-__version__ = "0.1.0"

@@ -9,17 +9,17 @@ import json
 import re
 from decimal import Decimal, InvalidOperation
 
-from . import errors_match
+from . import display, errors_match
+from .buckets import BUCKETS, COUNT_FIELDS
 from .catalog import Catalog, CatalogError, UnknownModel
-from .money import format_usd, percent, plain
-from .pricing import BUCKET_LABELS, BUCKET_PRICE, MAX_REQUESTS, MAX_TOKENS, PricingError, Usage
+from .money import plain
+from .pricing import MAX_REQUESTS, MAX_TOKENS, PricingError, Usage
 from .pricing import estimate as _estimate
 from .pricing import rank as _rank
 from .pricing import requests_covered
 from .tokens import estimate_tokens as _estimate_tokens
 from .usage import UsageError, parse_log_line, parse_usage
 
-COUNT_FIELDS = ("input", "cache_read", "cache_write_5m", "cache_write_1h", "output")
 MAX_BALANCE = Decimal(10) ** 9
 _INT_TEXT = re.compile(r"^\d{1,3}(?:[,_ ]\d{3})+$|^\d+$")
 _state = {"catalog": None}
@@ -55,7 +55,7 @@ def parse_count(field, raw, limit=MAX_TOKENS, default=0):
     if raw < 0:
         raise InputError(field, "cannot be negative")
     if raw > limit:
-        raise InputError(field, f"more than {limit:,} is not a real request")
+        raise InputError(field, f"more than {display.tokens(limit)} is not a real request")
     return raw
 
 
@@ -108,7 +108,7 @@ def _workload(args):
 
 
 def _money(amount):
-    return {"exact": plain(amount), "display": format_usd(amount)}
+    return {"exact": plain(amount), "display": display.usd(amount)}
 
 
 def estimate_view(catalog, args):
@@ -130,15 +130,18 @@ def estimate_view(catalog, args):
     est = _estimate(model, usage, requests, args.get("at") or None)
     official_all, gateway_all = est.official_total, est.gateway_total
     rows = []
-    for bucket, price_field in BUCKET_PRICE.items():
-        tokens = usage.tokens(bucket)
+    for b in BUCKETS:
+        tokens = usage.tokens(b.billed)
+        official_rate, gateway_rate = est.official_rates.rate(b.price), est.gateway_rates.rate(b.price)
+        as_input = getattr(est.official_rates, b.price) is None and b.price != "input"
         rows.append({
-            "bucket": bucket, "label": BUCKET_LABELS[bucket], "tokens": tokens,
-            "official_rate": plain(est.official_rates.rate(price_field)),
-            "gateway_rate": plain(est.gateway_rates.rate(price_field)),
-            "billed_as_input": getattr(est.official_rates, price_field) is None and price_field != "input",
-            "official": _money(getattr(est.official, bucket)),
-            "gateway": _money(getattr(est.gateway, bucket)),
+            "bucket": b.billed, "label": b.label, "tokens": tokens, "tokens_text": display.tokens(tokens),
+            "official_rate": plain(official_rate), "gateway_rate": plain(gateway_rate),
+            "official_rate_text": display.rate_cell(official_rate, as_input),
+            "gateway_rate_text": display.rate_cell(gateway_rate, as_input),
+            "billed_as_input": as_input,
+            "official": _money(getattr(est.official, b.billed)),
+            "gateway": _money(getattr(est.gateway, b.billed)),
         })
     result = {
         "errors": [],
@@ -146,21 +149,25 @@ def estimate_view(catalog, args):
                   "source": model.source, "checked": model.checked, "ratio": plain(model.ratio),
                   "ratio_note": model.ratio_note},
         "usage": usage.to_dict(), "uncached_input": usage.uncached_input, "requests": requests,
-        "tier": est.tier, "tier_reason": est.tier_reason(), "rows": rows,
+        "requests_text": display.requests_text(requests),
+        "ratio_text": display.ratio_text(plain(model.ratio), model.ratio_note),
+        "tier": est.tier, "tier_text": display.tier_text(est.tier), "tier_reason": est.tier_reason(),
+        "rows": rows,
         "per_request": {"official": _money(est.official.total), "gateway": _money(est.gateway.total)},
         "total": {"official": _money(official_all.total), "gateway": _money(gateway_all.total)},
-        "saving": {**_money(est.saving), "percent": percent(est.saving, official_all.total)},
+        "saving": {**_money(est.saving), "percent": display.percent(est.saving, official_all.total)},
         "summary": est.summary(),
         "balance": None,
+        "balance_text": display.NO_BALANCE_TEXT,
     }
     if balance is not None:
         covered = requests_covered(balance, est)
         result["balance"] = {
             "amount": _money(balance), "requests": covered,
             "enough": balance >= gateway_all.total,
-            "text": ("a zero-cost request is not limited by balance" if covered is None else
-                     f"about {covered:,} such requests at the gateway price"),
+            "text": display.covered_text(covered),
         }
+        result["balance_text"] = display.balance_text(display.usd(balance), covered)
     return result
 
 
@@ -180,10 +187,11 @@ def rank_view(catalog, args):
         if r.official == 0:
             pct = "0.0"
         else:
-            pct = percents.get(m.ratio) or percents.setdefault(m.ratio, percent(r.gateway, r.official))
+            pct = percents.get(m.ratio) or percents.setdefault(m.ratio, display.percent(r.gateway, r.official))
         rows.append({"slug": m.slug, "name": m.name, "family": m.family, "status": m.status,
-                     "tier": r.tier, "official": _money(r.official), "gateway": _money(r.gateway),
-                     "percent": pct})
+                     "tier": r.tier, "tier_text": display.tier_short(r.tier),
+                     "official": _money(r.official), "gateway": _money(r.gateway),
+                     "percent": pct, "percent_text": f"{pct}%"})
     return {"errors": [], "rows": rows, "requests": requests}
 
 
@@ -198,18 +206,25 @@ def usage_view(text):
             shape, usage = parse_usage(stripped)
         except UsageError as err:
             return {"errors": [{"field": "paste", "message": str(err)}]}
-        return {"errors": [], "shape": shape, "fields": usage.to_dict()}
+        return _filled(shape, usage.to_dict())
     try:
         fields = parse_log_line(stripped)
     except UsageError as err:
         return {"errors": [{"field": "paste", "message": str(err)}]}
-    return {"errors": [], "shape": "text", "fields": fields}
+    return _filled("text", fields)
+
+
+def _filled(shape, fields):
+    fields = {name: fields.get(name, 0) for name in COUNT_FIELDS}
+    return {"errors": [], "shape": shape, "fields": fields,
+            "fields_text": {name: str(n) for name, n in fields.items()},
+            "filled_text": display.filled_text(shape)}
 
 
 def tokens_view(text):
     est = _estimate_tokens(text if isinstance(text, str) else "")
     return {"errors": [], "tokens": est.tokens, "low": est.low, "high": est.high,
-            "characters": est.characters, "method": est.method}
+            "characters": est.characters, "method": est.method, "text": display.token_estimate_text(est)}
 
 
 def errors_view(catalog, text, limit=5):

@@ -6,9 +6,9 @@ the browser prices requests from exactly the data the build priced its tables wi
 """
 from dataclasses import dataclass, field
 
+from .buckets import PRICE_FIELDS
 from .money import parse_decimal
 
-PRICE_FIELDS = ("input", "output", "cache_read", "cache_write_5m", "cache_write_1h")
 FORMAT_VERSION = 1
 
 
@@ -201,6 +201,17 @@ class Catalog:
 
     def family_models(self, family):
         return [m for m in self.models if m.family == family]
+
+    def default_model(self, family=None, provider=None, where=None):
+        """The one rule for "the model an example uses": among the models of `family` / `provider`
+        (all when None) that satisfy `where`, families in site.yaml order and models in data order,
+        the first active one, else the first one; None when none qualifies."""
+        order = {fid: i for i, fid in enumerate(self.families)}
+        found = [m for m in self.models
+                 if (family is None or m.family == family) and (provider is None or m.provider == provider)
+                 and (where is None or where(m))]
+        found.sort(key=lambda m: order.get(m.family, len(order)))   # stable: data order within a family
+        return next((m for m in found if m.status == "active"), found[0] if found else None)
 
     @classmethod
     def from_dict(cls, d):

@@ -7,26 +7,14 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from functools import cached_property
 
+from . import display
+from .buckets import BILLED_PRICE as BUCKET_PRICE
+from .buckets import CACHE_PARTS
 from .money import EXACT, per_million, plain
 
 ZERO = Decimal(0)
 MAX_TOKENS = 10 ** 12
 MAX_REQUESTS = 10 ** 9
-# Bucket name -> the price field that bills it.
-BUCKET_PRICE = {
-    "uncached_input": "input",
-    "cache_read": "cache_read",
-    "cache_write_5m": "cache_write_5m",
-    "cache_write_1h": "cache_write_1h",
-    "output": "output",
-}
-BUCKET_LABELS = {
-    "uncached_input": "Uncached input",
-    "cache_read": "Cache read",
-    "cache_write_5m": "Cache write (5 min)",
-    "cache_write_1h": "Cache write (1 hour)",
-    "output": "Output",
-}
 
 
 class PricingError(ValueError):
@@ -41,9 +29,9 @@ def check_count(field, value, limit=MAX_TOKENS):
     if isinstance(value, bool) or not isinstance(value, int):
         raise PricingError(field, f"{field} must be a whole number of tokens, got {value!r}")
     if value < 0:
-        raise PricingError(field, f"{field} cannot be negative (got {value:,})")
+        raise PricingError(field, f"{field} cannot be negative (got {display.tokens(value)})")
     if value > limit:
-        raise PricingError(field, f"{field} is more than {limit:,}")
+        raise PricingError(field, f"{field} is more than {display.tokens(limit)}")
     return value
 
 
@@ -58,13 +46,13 @@ class Usage:
     def __post_init__(self):
         for f in fields(self):
             check_count(f.name, getattr(self, f.name))
-        for part in ("cache_read", "cache_write_5m", "cache_write_1h"):
+        for part in CACHE_PARTS:
             if getattr(self, part) > self.input:
-                raise PricingError(part, f"{part} ({getattr(self, part):,}) is larger than the whole "
-                                         f"input ({self.input:,}); input counts the cache parts too")
+                raise PricingError(part, f"{part} ({display.tokens(getattr(self, part))}) is larger than the whole "
+                                         f"input ({display.tokens(self.input)}); input counts the cache parts too")
         if self.cached > self.input:
-            raise PricingError("input", f"cache reads and writes together ({self.cached:,}) are more "
-                                        f"than the whole input ({self.input:,})")
+            raise PricingError("input", f"cache reads and writes together ({display.tokens(self.cached)}) are more "
+                                        f"than the whole input ({display.tokens(self.input)})")
 
     @property
     def cached(self):
@@ -139,16 +127,8 @@ class Estimate:
         return self.official_total.total - self.gateway_total.total
 
     def tier_reason(self):
-        total = self.usage.input
-        tiers = self.model.prices_at(self.at).tiers
-        if not tiers:
-            return "This model has one rate for every prompt length."
-        if self.tier is None:
-            first = tiers[0].above
-            return (f"Base rates: the whole prompt ({total:,} tokens, cache included) is not above "
-                    f"{first:,} tokens.")
-        return (f"Long-context rates: the whole prompt ({total:,} tokens, cache included) is above "
-                f"{self.tier:,} tokens, so these rates apply to every bucket of the request.")
+        thresholds = [t.above for t in self.model.prices_at(self.at).tiers]
+        return display.tier_reason(self.usage.input, self.tier, thresholds)
 
     def summary(self):
         """What `pricebook estimate --json` prints: all requests together."""

@@ -16,6 +16,7 @@ unwrapped first):
 import json
 import re
 
+from .display import tokens
 from .pricing import MAX_TOKENS, PricingError, Usage
 
 
@@ -34,7 +35,7 @@ def _count(obj, key, where):
     if value < 0:
         raise UsageError(f"{where}{key} cannot be negative (got {value})")
     if value > MAX_TOKENS:
-        raise UsageError(f"{where}{key} is more than {MAX_TOKENS:,} tokens")
+        raise UsageError(f"{where}{key} is more than {tokens(MAX_TOKENS)} tokens")
     return value
 
 
@@ -112,8 +113,8 @@ def _anthropic(obj):
     w1 = _count(split, "ephemeral_1h_input_tokens", "cache_creation.")
     if split and (w5 or w1):
         if creation and w5 + w1 != creation:
-            raise UsageError(f"cache_creation splits {w5 + w1:,} tokens but cache_creation_input_tokens "
-                             f"says {creation:,}")
+            raise UsageError(f"cache_creation splits {tokens(w5 + w1)} tokens but cache_creation_input_tokens "
+                             f"says {tokens(creation)}")
     else:
         w5, w1 = creation, 0
     return _usage("anthropic", input=plain_input + read + w5 + w1, cache_read=read,
@@ -164,5 +165,5 @@ def parse_log_line(text):
         raise UsageError("no token counts found; try e.g. \"12,000 input, 800 output\"")
     for bucket, value in found.items():
         if value > MAX_TOKENS:
-            raise UsageError(f"{bucket} is more than {MAX_TOKENS:,} tokens")
+            raise UsageError(f"{bucket} is more than {tokens(MAX_TOKENS)} tokens")
     return found

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from . import api
 from .catalog import Catalog
-from .money import format_usd
+from .display import usd as format_usd
 from .usage import parse_usage
 
 

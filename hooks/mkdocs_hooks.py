@@ -1,22 +1,17 @@
-"""The MkDocs adapter: the only file that imports mkdocs. Each event calls plain functions.
+"""The MkDocs adapter: the only file that imports mkdocs. Each event hands MkDocs objects to plain
+functions in hooks/sitegen and takes plain values back; nothing is kept between builds except on
+the build's own `config` (a `mkdocs serve` rebuild loads a new one and starts afresh).
 
-on_config       load and validate data/ (every build, so `mkdocs serve` sees YAML edits), render
-                the generated pages, add the in-nav ones to `nav`; bad data -> one PluginError
-                listing every `path:line:col: message`; stale prices -> warnings (fatal with --strict)
-on_files        check that every topics.yaml card names a page the site has (path:line otherwise), add
-                the generated pages (File.generated; per-model pages NOT_IN_NAV) with edit links to
-                their YAML file, and the exports (api/*.json, llms*.txt, the calculator's prices)
-on_page_markdown  fill `<!-- topic-map -->` and `<!-- pricebook:NAME -->` in hand-written pages
-on_post_build   vendor tablesort and Pyodide, build the calculator wheel into assets/calculator/
+on_config       the settings (mkdocs.yml extra.pricebook, validated; hooks/sitegen/settings.py), then
+                load and check data/ and render every generated page (hooks/sitegen/build.py); bad
+                data -> one PluginError listing every `path:line:col: message`; warnings are logged
+                (fatal with --strict); the generated in-nav pages join the navigation (nav.py)
+on_files        the generated pages (File.generated; per-model pages NOT_IN_NAV) with edit links to
+                their YAML file; the markers of hand-written pages filled once (markers.py); the
+                topics.yaml cards checked against the pages the site has; the exports (export.py)
+on_post_build   vendor tablesort and Pyodide, build the calculator wheel (vendor.py)
 Every event is wrapped by _plain_errors: whatever fails reaches MkDocs as one PluginError line.
-
-Environment (for tests and one-off builds):
-  PRICEBOOK_DATA=DIR         read the data from DIR instead of <mkdocs.yml folder>/data
-  PRICEBOOK_TODAY=YYYY-MM-DD date the staleness check (default: today)
-  PRICEBOOK_SKIP_PYODIDE=1   do not copy the 13 MB Pyodide runtime (the calculator then cannot run)
-mkdocs.yml `extra.pyodide_url`: empty = the vendored copy; a URL (ending in /) = load Pyodide from there.
 """
-import datetime
 import functools
 import json
 import logging
@@ -31,12 +26,11 @@ _REPO = Path(__file__).resolve().parent.parent
 if str(_REPO) not in sys.path:  # the repository is importable even without `pip install -e .`
     sys.path.insert(0, str(_REPO))
 
-from hooks.sitegen import export, vendor  # noqa: E402
-from hooks.data.rules import topics_yaml
-from hooks.sitegen import build as sitegen  # noqa: E402
+from hooks.data.rules import topics_yaml  # noqa: E402
+from hooks.sitegen import build as sitegen, export, markers, nav, settings, vendor  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.pricebook")
-_state = {}
+STATE = "pricebook"   # the key on MkDocs' config that carries this build's SiteBuild and Settings
 
 
 def _plain_errors(event):
@@ -48,7 +42,7 @@ def _plain_errors(event):
             return event(*args, **kwargs)
         except PluginError:
             raise
-        except (sitegen.SiteError, vendor.VendorError) as err:
+        except (sitegen.SiteError, vendor.VendorError, settings.SettingsError) as err:
             raise PluginError(f"pricebook: {err}") from None
         except Exception as err:  # a bug, not the data: say so in one line
             raise PluginError(f"pricebook: internal error in {event.__name__} ({type(err).__name__}: {err}); "
@@ -56,51 +50,39 @@ def _plain_errors(event):
     return run
 
 
-def _repo_root(config):
+def _root(config):
     return Path(config.config_file_path).resolve().parent if config.config_file_path else _REPO
 
 
-def _data_dir(config):
-    return Path(os.environ.get("PRICEBOOK_DATA") or _repo_root(config) / "data")
-
-
-def _today():
-    text = os.environ.get("PRICEBOOK_TODAY")
-    if not text:
-        return None
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise PluginError(f"PRICEBOOK_TODAY={text!r} is not a date (YYYY-MM-DD)") from None
+def _problems(data_dir, problems):
+    return PluginError(f"pricebook: {len(problems)} problem(s) in the data in {data_dir}; fix each line "
+                       "below (`pricebook check` lists the same):\n" + "\n".join(map(str, problems)))
 
 
 @_plain_errors
 def on_config(config):
-    data_dir = _data_dir(config)
-    build = sitegen.build(data_dir, today=_today())
+    chosen = settings.load(config.extra.get("pricebook"), _root(config), os.environ)
+    build = sitegen.build(chosen.data_dir, today=chosen.today())
     for problem in build.warnings:
         log.warning(str(problem))
     if not build.ok:
-        errors = build.errors
-        raise PluginError(f"pricebook: {len(errors)} problem(s) in the data in {data_dir}; fix each line "
-                          "below (`pricebook check` lists the same):\n" + "\n".join(str(p) for p in errors))
-    sitegen.expand_nav(config.nav, build)
+        raise _problems(chosen.data_dir, build.errors)
+    config.nav = nav.expanded(config.nav, build.pages, build.nav_titles)
     brand = build.catalog.site.get("brand")
     if brand:  # another gateway changes only data/: the site name follows site.yaml's brand
         config.site_name = f"{brand} docs"
-    _state.clear()
-    _state["build"] = build
+    config[STATE] = {"build": build, "settings": chosen}
     return config
 
 
 def _edit_uri(config, edit_path):
     """The generated page's edit link target, relative to docs_dir (MkDocs joins it to edit_uri)."""
-    return Path(os.path.relpath(_repo_root(config) / edit_path, config.docs_dir)).as_posix()
+    return Path(os.path.relpath(_root(config) / edit_path, config.docs_dir)).as_posix()
 
 
 @_plain_errors
 def on_files(files, config):
-    build = _state["build"]
+    build = config[STATE]["build"]
     for page in build.pages:
         existing = files.get_file_from_path(page.src_uri)
         if existing is not None:
@@ -115,18 +97,20 @@ def on_files(files, config):
 
     missing = topics_yaml.missing_pages(build.result.docs, (f.src_uri for f in files.documentation_pages()))
     if missing:
-        raise PluginError(f"pricebook: {len(missing)} problem(s) in the data in {build.data_dir}:\n"
-                          + "\n".join(map(str, missing)))
+        raise _problems(build.data_dir, missing)
     generated = {p.src_uri for p in build.pages}
     docs = []
     for f in files.documentation_pages():
         if f.src_uri not in generated:
-            docs.append((f.src_uri, sitegen.fill_markers(f.content_string, build.catalog, f.src_uri)))
+            text = f.content_string
+            filled = markers.fill_markers(text, build.catalog, f.src_uri)
+            if filled != text:
+                f.content_string = filled   # filled once: MkDocs reads the page from here
+            docs.append((f.src_uri, filled))
     docs.sort(key=lambda d: (d[0] != "index.md", d[0]))
     docs += [(p.src_uri, p.markdown) for p in build.pages]
-    schema_dir = build.data_dir / "schema"
-    for path, content in export.files(build.catalog, docs, config.site_url or "", config.use_directory_urls,
-                                      figs=build.figures, schema_dir=schema_dir).items():
+    for path, content in export.files(build.catalog, docs, build.data_dir / "schema", config.site_url or "",
+                                      config.use_directory_urls, figs=build.figures).items():
         existing = files.get_file_from_path(path)
         if existing is not None:
             files.remove(existing)
@@ -135,21 +119,16 @@ def on_files(files, config):
 
 
 @_plain_errors
-def on_page_markdown(markdown, page, config, files):
-    return sitegen.fill_markers(markdown, _state["build"].catalog, page.file.src_uri)
-
-
-@_plain_errors
 def on_post_build(config):
+    chosen = config[STATE]["settings"]
     site_dir = Path(config.site_dir)
-    root = _repo_root(config)
+    root = _root(config)
     node_modules = root / "node_modules"
-    pyodide_url = (config.extra.get("pyodide_url") or "").strip()
     vendor.copy_tablesort(node_modules, site_dir)
-    if not pyodide_url and os.environ.get("PRICEBOOK_SKIP_PYODIDE") != "1":
+    if not chosen.pyodide_url and chosen.vendor_pyodide:
         vendor.copy_pyodide(node_modules, site_dir)
     wheel = vendor.build_calculator_wheel(root, site_dir / "assets" / "calculator")
     # What the calculator page hands its worker; paths are relative to this file's folder.
     (site_dir / "assets" / "calculator" / "config.json").write_text(json.dumps({
-        "wheel": wheel.name, "prices": "catalog.json", "pyodide": pyodide_url or "../pyodide/",
+        "wheel": wheel.name, "prices": "catalog.json", "pyodide": chosen.pyodide_url or "../pyodide/",
     }, indent=1) + "\n", encoding="utf-8")

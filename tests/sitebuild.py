@@ -10,7 +10,7 @@
 A failed build raises BuildFailed with every warning and error MkDocs logged (a data mistake
 appears there as `path:line:col: message`). The build uses the real mkdocs.yml and hook; the data
 folder, the staleness date and the Pyodide copy are passed through the environment variables the
-hook reads (PRICEBOOK_DATA, PRICEBOOK_TODAY, PRICEBOOK_SKIP_PYODIDE), restored afterwards.
+hook reads (PRICEBOOK_DATA, PRICEBOOK_BUILD_DATE, PRICEBOOK_VENDOR_PYODIDE), restored afterwards.
 """
 from __future__ import annotations
 
@@ -124,8 +124,8 @@ def build_site(site_dir, data_dir=None, *, pyodide=True, today=None, config_file
     mkdocs_log.addHandler(collect)
     start = time.perf_counter()
     try:
-        with _env(PRICEBOOK_DATA=str(data_dir), PRICEBOOK_TODAY=today,
-                  PRICEBOOK_SKIP_PYODIDE=None if pyodide else "1", NO_MKDOCS_2_WARNING="1"):
+        with _env(PRICEBOOK_DATA=str(data_dir), PRICEBOOK_BUILD_DATE=today,
+                  PRICEBOOK_VENDOR_PYODIDE="1" if pyodide else "0", NO_MKDOCS_2_WARNING="1"):
             cfg = load_config(str(config_file), strict=strict, site_dir=str(site_dir))
             cfg.plugins.on_startup(command="build", dirty=False)
             try:

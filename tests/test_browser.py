@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 from calculator import api, vectors
-from calculator.money import format_usd
+from calculator.display import usd as format_usd
 from hooks.data.load import load_catalog
 from hooks.sitegen.pages.calculator import DEFAULT_WORKLOAD, default_model
 
@@ -241,7 +241,7 @@ def test_labelled_fields_give_the_cli_totals(calc, catalog):
     expect(page.locator("#pb-result")).to_contain_text(f"about {view['balance']['requests']:,} such requests")
     expect(page.locator("#pb-result")).to_contain_text(view["saving"]["display"])
     for row in view["rows"]:
-        expect(page.locator(f'tr[data-bucket="{row["bucket"]}"] [data-c="gateway"]')).to_have_text(row["gateway"]["display"])
+        expect(page.locator(f'tr[data-bucket="{row["bucket"]}"] [data-c="gateway.display"]')).to_have_text(row["gateway"]["display"])
 
 
 def test_state_round_trips_through_the_url(calc, catalog):

@@ -147,7 +147,7 @@ def test_estimate_json_shape_and_exact_strings():
 def test_estimate_table_for_people(capsys):
     code, out, _ = cli(capsys, "estimate", "--model", "claude-haiku-4-5", "--input", "12,000", "--output", "800")
     assert code == 0
-    assert "Uncached input" in out and "total x1" in out and "saving against the official price" in out
+    assert "Uncached input" in out and "total, 1 request " in out and "saving against the official price" in out
 
 
 def test_estimate_from_a_usage_file_and_stdin(tmp_path):

@@ -49,9 +49,9 @@ REQUIRED_IDS = {"yaml-bad-indentation", "yaml-unclosed-quote", "yaml-tab-indenta
 
 
 def _env(**extra):
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PRICEBOOK_SKIP_PYODIDE="1")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PRICEBOOK_VENDOR_PYODIDE="0")
     env.pop("PRICEBOOK_DATA", None)
-    env.pop("PRICEBOOK_TODAY", None)
+    env.pop("PRICEBOOK_BUILD_DATE", None)
     env.update(extra)
     return env
 

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from calculator import api
 from calculator.catalog import Catalog, UnknownModel
-from calculator.money import format_usd, parse_decimal, MoneyError
+from calculator.display import usd as format_usd
+from calculator.money import parse_decimal, MoneyError
 from calculator.pricing import PricingError, Usage, estimate, rank
 from calculator.tokens import estimate_tokens
 from calculator.usage import UsageError, parse_log_line, parse_usage
@@ -127,7 +128,7 @@ def test_rank_orders_by_gateway_total_and_filters_family():
 
 
 def test_rank_percent_is_each_row_own_gateway_over_official():
-    from calculator.money import percent
+    from calculator.display import percent
     for args in ({"input": 10_000, "output": 1_000}, {"input": 0, "output": 0}, {"input": 300_000, "output": 7}):
         rows = api.rank_view(CATALOG, args)["rows"]
         assert len({r["percent"] for r in rows}) >= (2 if args["input"] else 1)

@@ -13,6 +13,7 @@ import yaml
 
 from calculator.catalog import Catalog
 from calculator.errors_match import rank
+from hooks.sitegen import render
 from hooks.sitegen.pages import errors as pages_errors
 from hooks.data.rules.errors_yaml import check_errors
 from hooks.data.yamlfile import load_yaml
@@ -113,13 +114,13 @@ def test_every_phrase_in_code_format_and_in_tags(built, path):
     page = built[f"errors/{fam['id']}.md"]
     meta, body = front_matter(page.markdown)
     for phrase in fam["phrases"]:
-        assert pages_errors.code(phrase["text"]) in body, phrase["text"]
+        assert render.code(phrase["text"]) in body, phrase["text"]
         assert html.escape(phrase["text"], quote=False) in meta["tags"]
     for status in fam["statuses"]:
         assert str(status["code"]) in meta["tags"]
     for value in fam.get("codes", ()):
         assert value["value"] in meta["tags"]
-        assert pages_errors.code(value["value"]) in body
+        assert render.code(value["value"]) in body
     assert meta["title"] and meta["description"] and meta["search"]["boost"] > 1
 
 
@@ -211,12 +212,12 @@ def test_edit_path_is_the_yaml_file(built):
 
 def test_index_lists_every_family_with_phrases_and_the_lookup_box(built):
     md = built["errors/index.md"].markdown
-    assert '<div id="error-lookup" data-errors-url="../api/errors.json"></div>' in md
+    assert '<div id="error-lookup"></div>' in md
     for path in ERROR_FILES:
         fam = _read(path)
         assert f"]({fam['id']}.md)" in md
         for phrase in fam["phrases"]:
-            assert pages_errors.code(phrase["text"]) in md
+            assert render.code(phrase["text"]) in md
     assert re.search(r"\| <code>429</code> \| .*\(out-of-balance\.md\).*\(rate-limited\.md\)", md)
 
 
@@ -269,15 +270,6 @@ def test_hostile_data_text_is_escaped():
     assert "    ````json\n    ```\n    <script>alert(1)</script>\n    ```\n    ````" in body
     assert "<script>alert('x')</script>" in meta["tags"][0].replace("&lt;", "<").replace("&gt;", ">")
     assert "<" not in meta["tags"][0]
-
-
-def test_lookup_data_is_enough_for_the_matcher(catalog):
-    from test_errors_match import CASES
-    data = json.loads(json.dumps(pages_errors.lookup_data(catalog)))
-    full = list(catalog.errors)
-    for expected, _, text in CASES:
-        assert rank(data["families"], text) == rank(full, text)
-    assert {f["url"] for f in data["families"]} == {f"errors/{p.stem}/" for p in ERROR_FILES}
 
 
 # ---- schema --------------------------------------------------------------------------------

@@ -19,7 +19,9 @@ import pytest
 from calculator import api
 from calculator.catalog import Catalog
 from hooks.sitegen import build as sitegen
-from hooks.sitegen.figures import WORKLOADS, rate_text
+from hooks.sitegen import markers
+from calculator.display import rate as rate_text
+from hooks.sitegen.figures import WORKLOADS
 from hooks.data.load import load_catalog
 from sitebuild import REPO, BuildFailed, build_site, copy_data
 
@@ -559,8 +561,8 @@ def test_without_topics_yaml_the_related_pages_are_refused_not_borrowed(tmp_path
 
 def test_unknown_marker_in_a_hand_written_page_is_an_error(catalog):
     with pytest.raises(sitegen.SiteError, match="unknown marker"):
-        sitegen.fill_markers("text <!-- pricebook:nope --> text", catalog, "x.md")
-    filled = sitegen.fill_markers("# <!-- pricebook:brand --> docs", catalog, "index.md")
+        markers.fill_markers("text <!-- pricebook:nope --> text", catalog, "x.md")
+    filled = markers.fill_markers("# <!-- pricebook:brand --> docs", catalog, "index.md")
     assert filled == f"# {catalog.site['brand']} docs"
 
 

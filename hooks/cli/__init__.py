@@ -10,15 +10,14 @@ import sys
 from pathlib import Path
 
 from calculator import api
+from calculator.buckets import BUCKETS
 
+from hooks.cli.diff import DiffError, diff_against_rev
+from hooks.data.load import load_catalog
 from hooks.data.rules import topics_yaml
 from hooks.sitegen import build as sitegen
-from hooks.data.load import load_catalog
-from hooks.cli.diff import DiffError, diff_against_rev
 
-COUNT_OPTIONS = (("input", "--input"), ("cache_read", "--cache-read"),
-                 ("cache_write_5m", "--cache-write"), ("cache_write_1h", "--cache-write-1h"),
-                 ("output", "--output"))
+COUNT_OPTIONS = tuple((b.count, b.flag) for b in BUCKETS)
 
 
 NUMERIC = re.compile(r"^[-+$<]*[\d,.]+%?$")
@@ -43,11 +42,8 @@ def _parser():
     c.add_argument("--strict", action="store_true", help="treat warnings (stale prices) as errors")
 
     def workload(sp):
-        sp.add_argument("--input", metavar="N", help="whole prompt, cache reads and writes included")
-        sp.add_argument("--cache-read", metavar="N")
-        sp.add_argument("--cache-write", metavar="N", dest="cache_write_5m", help="5-minute cache writes")
-        sp.add_argument("--cache-write-1h", metavar="N", help="1-hour cache writes")
-        sp.add_argument("--output", metavar="N", help="output tokens, reasoning included")
+        for b in BUCKETS:
+            sp.add_argument(b.flag, metavar="N", dest=b.count, help=b.help)
         sp.add_argument("--requests", metavar="N", default="1", help="how many times (retries included)")
         sp.add_argument("--at", metavar="DATE", help="price with the official prices in force on DATE")
         sp.add_argument("--json", action="store_true", help="machine-readable output")
@@ -158,14 +154,14 @@ def cmd_estimate(ns):
         return 0
     m = view["model"]
     tier = view["tier_reason"]
-    print(f"{m['name']} ({m['slug']}), {view['requests']:,} request(s)"
+    print(f"{m['name']} ({m['slug']}), {view['requests_text']}"
           + (f", prices in force on {ns.at}" if ns.at else ""))
     print(tier)
     rows = [("bucket", "tokens", "official", "gateway")]
     for row in view["rows"]:
-        rows.append((row["label"], f"{row['tokens']:,}", row["official"]["display"], row["gateway"]["display"]))
+        rows.append((row["label"], row["tokens_text"], row["official"]["display"], row["gateway"]["display"]))
     rows.append(("per request", "", view["per_request"]["official"]["display"], view["per_request"]["gateway"]["display"]))
-    rows.append((f"total x{view['requests']:,}", "", view["total"]["official"]["display"], view["total"]["gateway"]["display"]))
+    rows.append((f"total, {view['requests_text']}", "", view["total"]["official"]["display"], view["total"]["gateway"]["display"]))
     _table(rows)
     print(f"saving against the official price: {view['saving']['display']} ({view['saving']['percent']}%)")
     return 0
@@ -180,7 +176,7 @@ def cmd_compare(ns):
         return 0
     rows = [("#", "model", "family", "official", "gateway", "% of official")]
     for i, r in enumerate(view["rows"], 1):
-        rows.append((str(i), r["slug"], r["family"], r["official"]["display"], r["gateway"]["display"], r["percent"]))
+        rows.append((str(i), r["slug"], r["family"], r["official"]["display"], r["gateway"]["display"], r["percent_text"]))
     _table(rows)
     return 0
 

@@ -6,8 +6,8 @@ import tempfile
 from io import BytesIO
 from pathlib import Path
 
-from calculator.catalog import PRICE_FIELDS
-from calculator.money import percent
+from calculator.buckets import PRICE_FIELDS
+from calculator.display import percent
 
 from hooks.data.load import load_catalog
 

@@ -18,7 +18,6 @@ from hooks.sitegen.render import text
 
 EXPORT_SCHEMAS = {"models": "models-export.schema.json", "prices": "prices-export.schema.json",
                   "errors": "errors-export.schema.json"}
-DEFAULT_SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schema"
 FORMAT_VERSION = 1
 
 
@@ -214,10 +213,11 @@ def llms_full(catalog, docs, site_url="", use_directory_urls=True):
     return "".join(parts)
 
 
-def files(catalog, docs, site_url="", use_directory_urls=True, figs=None, schema_dir=None):
-    """{site path: text} of every export. docs: [(src_uri, markdown)], hand-written pages first."""
+def files(catalog, docs, schema_dir, site_url="", use_directory_urls=True, figs=None):
+    """{site path: text} of every export. docs: [(src_uri, markdown)], hand-written pages first;
+    schema_dir: the data folder's schema/ (the export schemas are published as they are there)."""
     figs = figs or Figures(catalog)
-    schema_dir = Path(schema_dir) if schema_dir else DEFAULT_SCHEMA_DIR
+    schema_dir = Path(schema_dir)
     out = {
         "api/models.json": _dump(models_export(catalog, site_url)),
         "api/prices.json": _dump(prices_export(catalog, figs, site_url)),
@@ -227,8 +227,5 @@ def files(catalog, docs, site_url="", use_directory_urls=True, figs=None, schema
         "assets/calculator/catalog.json": _json(catalog.to_dict(), separators=(",", ":")),
     }
     for name, schema_file in EXPORT_SCHEMAS.items():
-        source = schema_dir / schema_file
-        if not source.is_file():
-            source = DEFAULT_SCHEMA_DIR / schema_file
-        out[f"api/{name}.schema.json"] = source.read_text(encoding="utf-8")
+        out[f"api/{name}.schema.json"] = (schema_dir / schema_file).read_text(encoding="utf-8")
     return out

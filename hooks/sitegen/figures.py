@@ -5,22 +5,9 @@ context tier), workload costs from `rank_view` (one call per workload for the wh
 engine's fast path). What is left here is display: which engine row goes in which column, and how a
 rate string is written.
 """
-import json
-from decimal import Decimal
-
+from calculator import display
 from calculator.api import estimate_view, rank_view
-
-from hooks.sitegen import render as _render
-from hooks.data.rules.site_yaml import VERBATIM
-
-# The price fields in the order the tables show them, with the engine bucket that bills each.
-PRICE_ORDER = (
-    ("input", "uncached_input", "Input"),
-    ("output", "output", "Output"),
-    ("cache_read", "cache_read", "Cache read"),
-    ("cache_write_5m", "cache_write_5m", "Cache write (5 min)"),
-    ("cache_write_1h", "cache_write_1h", "Cache write (1 hour)"),
-)
+from calculator.buckets import BY_PRICE, PRICE_FIELDS
 
 # Three standard workloads priced on every model page (and in the exports). Token counts follow
 # the engine's buckets: `input` is the whole prompt, the cache parts are inside it.
@@ -49,18 +36,6 @@ def _checked(view, what):
     return view
 
 
-def rate_text(plain):
-    """A USD-per-1M rate as shown in tables: "$3.00", "$0.105", "$0.0028", "$0.00"."""
-    value = Decimal(plain)
-    if value == value.to_integral_value() or value.as_tuple().exponent >= -2:
-        value = value.quantize(Decimal("0.01"))
-    return f"${value:,}" if value >= 1000 else f"${value}"
-
-
-def tokens_text(n):
-    return f"{n:,}"
-
-
 class Figures:
     """Engine answers for one catalog. Build one per build; every method is memoized."""
 
@@ -83,12 +58,12 @@ class Figures:
                                                          "at": at}), f"rates of {model.slug}")
             rows = {r["bucket"]: r for r in view["rows"]}
             found = []
-            for field, bucket, label in PRICE_ORDER:
-                r = rows[bucket]
-                found.append({"field": field, "label": label,
+            for field in PRICE_FIELDS:
+                r = rows[BY_PRICE[field].billed]
+                found.append({"field": field, "label": BY_PRICE[field].price_label,
                               "official": r["official_rate"], "gateway": r["gateway_rate"],
-                              "official_text": rate_text(r["official_rate"]),
-                              "gateway_text": rate_text(r["gateway_rate"]),
+                              "official_text": display.rate(r["official_rate"]),
+                              "gateway_text": display.rate(r["gateway_rate"]),
                               "billed_as_input": bool(r["billed_as_input"])})
             self._rates[key] = found
         return found
@@ -125,26 +100,3 @@ class Figures:
 
     def rank(self, usage, family=None):
         return _checked(rank_view(self.catalog, {**usage, "family": family}), "rank")["rows"]
-
-
-# ---- one Jinja environment for every page of this build side ------------------------------------
-
-
-def literal(value):
-    """Data text placed verbatim where no escaping exists (a fenced code block, a shell command, a
-    link target): allowed only when it is made of characters that mean nothing to Markdown, HTML
-    or a shell (slugs, https URLs, key placeholders); anything else fails the build."""
-    value = str(value)
-    if not VERBATIM.match(value):
-        raise ValueError(f"refusing to place {value!r} verbatim in a page: only letters, digits and "
-                         "._~:/?#@+,=%- are allowed there")
-    return value
-
-
-def yaml_string(value):
-    """A front-matter value: JSON is YAML, and json.dumps escapes every control character."""
-    return json.dumps(str(value), ensure_ascii=True)
-
-
-# The render module's StrictUndefined environment plus this side's filters, built once.
-render = _render.renderer(literal=literal, yaml=yaml_string, rate=rate_text, tokens=tokens_text)

@@ -1,14 +1,25 @@
-"""Jinja rendering shared by every generated page: StrictUndefined, HTML-escaping filters.
+"""The one Jinja environment of the build side: StrictUndefined, and every filter a template uses.
 
-A page module exposes `pages(catalog) -> list[Page]`; the MkDocs adapter adds each as a
+Templates make Markdown (with some HTML inside), so autoescape is off and every data text goes
+through a filter: `text` and `code` (one escaped line), `paras` (escaped paragraphs), `cell` (a
+table cell), `url` (an https URL), `literal` (verbatim where no escaping exists: a code block or a
+link target; refused unless harmless), `fence` (a code block), `fm` and `yaml` (front matter).
+Numbers reach templates as text already made by calculator.display; `tokens` is that module's
+token count.
+
+A page module exposes `pages(catalog, ...) -> list[Page]`; the MkDocs adapter adds each as a
 generated file, and the benchmark writes the same pages to disk as plain Markdown.
 """
 import html
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+
+from calculator import display
+from hooks.data.rules.site_yaml import VERBATIM
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -51,31 +62,60 @@ def url(value):
     return html.escape(value, quote=True)
 
 
-def make_env():
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,        # templates produce Markdown: escape data with |text, |code, |url
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(text=text, code=code, url=url)
-    return env
+def paras(value):
+    """Plain text with blank-line paragraphs -> escaped Markdown paragraphs."""
+    blocks = [b for b in re.split(r"\n\s*\n", str(value).strip()) if b.strip()]
+    return "\n\n".join(text(b) for b in blocks)
 
 
-def renderer(**filters):
-    """render(template, **context) over one environment (made on first use) with these filters
-    added to the shared ones."""
-    env = None
-
-    def render_(template, **context):
-        nonlocal env
-        if env is None:
-            env = make_env()
-            env.filters.update(filters)
-        return env.get_template(template).render(**context)
-    return render_
+def fence(content, lang="text", indent=0):
+    """A fenced code block for verbatim content (highlighting escapes it), indented for tabs."""
+    content = str(content).rstrip("\n")
+    longest = max((len(r) for r in re.findall(r"`+", content)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    lang = lang if re.fullmatch(r"[a-z]+", lang or "") else "text"
+    pad = " " * indent
+    lines = [f"{ticks}{lang}", *content.split("\n"), ticks]
+    return "\n".join(pad + line if line else line for line in lines)
 
 
-render = renderer()
+def fm(value, quote=False):
+    """A front matter scalar: HTML-escaped (Material prints some meta raw), JSON-quoted (valid YAML)."""
+    return json.dumps(html.escape(" ".join(str(value).split()), quote=quote))
+
+
+def literal(value):
+    """Data text placed verbatim where no escaping exists (a fenced code block, a shell command, a
+    link target): allowed only when it is made of characters that mean nothing to Markdown, HTML
+    or a shell (slugs, https URLs, key placeholders); anything else fails the build."""
+    value = str(value)
+    if not VERBATIM.match(value):
+        raise ValueError(f"refusing to place {value!r} verbatim in a page: only letters, digits and "
+                         "._~:/?#@+,=%- are allowed there")
+    return value
+
+
+def yaml_string(value):
+    """A front-matter value: JSON is YAML, and json.dumps escapes every control character."""
+    return json.dumps(str(value), ensure_ascii=True)
+
+
+FILTERS = {"text": text, "code": code, "url": url, "cell": text, "paras": paras, "fence": fence,
+           "fm": fm, "literal": literal, "yaml": yaml_string, "tokens": display.tokens}
+_ENV = []   # made on first use
+
+
+def render(template, **context):
+    """The template rendered with `context`."""
+    if not _ENV:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,        # templates produce Markdown: escape data with the filters above
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        env.filters.update(FILTERS)
+        _ENV.append(env)
+    return _ENV[0].get_template(template).render(**context)

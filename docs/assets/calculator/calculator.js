@@ -19,17 +19,13 @@
   }
   const ASSETS = new URL(".", script ? script.src : location.href); // .../assets/calculator/
   const SITE = new URL("../../", ASSETS);
-  const COUNTS = ["input", "cache_read", "cache_write_5m", "cache_write_1h", "output", "requests"];
-  const FIELDS = ["model", ...COUNTS, "balance"];
-  const QUERY = [...FIELDS, "family"];
-  const INT = new Intl.NumberFormat("en-US");
 
   // ---- the worker, shared by every page ----------------------------------------------------
   const engine = { worker: null, boot: null, state: "idle", error: "", info: null, pending: new Map(), nextId: 1, starts: 0 };
   const listeners = new Set(); // called with engine on "ready" / "failed"
 
   // assets/calculator/config.json, written by the build: {wheel, prices, pyodide}, each relative
-  // to that file's folder (pyodide may be an absolute CDN URL: mkdocs.yml extra.pyodide_url).
+  // to that file's folder (pyodide may be an absolute CDN URL: mkdocs.yml extra.pricebook.pyodide_url).
   async function workerConfig() {
     const url = new URL("config.json", ASSETS);
     const response = await fetch(url, { cache: "no-cache" });
@@ -137,6 +133,9 @@
       this.family = this.root.getElementById("pb-family");
       this.filter = this.root.getElementById("pb-model-filter");
       this.field = (name) => form.elements.namedItem(name);
+      // The count fields are the form's (the build writes them from calculator/buckets.py).
+      this.counts = [...form.querySelectorAll("input[data-count]")].map((el) => el.name);
+      this.fields = ["model", ...this.counts, "requests", "balance"];
       this.estimateSeq = 0;
       this.rankSeq = 0;
       this.tokens = null;
@@ -148,7 +147,7 @@
       if (fromLink) this.note("Figures for the default workload, computed when the site was built; yours appear when the calculator is ready.");
 
       form.addEventListener("submit", (e) => e.preventDefault());
-      for (const name of FIELDS) {
+      for (const name of this.fields) {
         this.field(name).addEventListener("input", () => {
           delete this.linkNotes[name];
           this.recompute();
@@ -220,9 +219,9 @@
     // A link sets every field: one it leaves out is empty (0 tokens, 1 request, no balance).
     readQuery() {
       const q = new URLSearchParams(location.search);
-      if (![...FIELDS, "family"].some((name) => q.has(name))) return false;
-      for (const name of [...COUNTS, "balance"]) if (!q.has(name)) this.field(name).value = "";
-      for (const name of QUERY) {
+      if (![...this.fields, "family"].some((name) => q.has(name))) return false;
+      for (const name of [...this.counts, "requests", "balance"]) if (!q.has(name)) this.field(name).value = "";
+      for (const name of [...this.fields, "family"]) {
         if (!q.has(name)) continue;
         const value = q.get(name).slice(0, 200);
         const el = name === "family" ? this.family : this.field(name);
@@ -255,7 +254,7 @@
     writeQuery() {
       if (location.pathname !== this.path) return; // navigated away meanwhile
       const q = new URLSearchParams();
-      for (const name of FIELDS) {
+      for (const name of this.fields) {
         const v = this.field(name).value.trim();
         if (v !== "") q.set(name, v);
       }
@@ -266,7 +265,7 @@
 
     args() {
       const args = {};
-      for (const name of FIELDS) args[name] = this.field(name).value;
+      for (const name of this.fields) args[name] = this.field(name).value;
       return args;
     }
 
@@ -286,14 +285,14 @@
     fieldMessages(errors) {
       const byField = new Map();
       for (const e of errors || []) if (!byField.has(e.field)) byField.set(e.field, e.message);
-      for (const name of FIELDS) {
+      for (const name of this.fields) {
         const v = this.field(name).value.trim();
         if (byField.has(name)) this.message(name, byField.get(name));
         else if (this.linkNotes[name]) this.message(name, this.linkNotes[name], "info");
         else if (v === "" && name !== "balance") this.message(name, name === "requests" ? "empty: counts as 1" : "empty: counts as 0", "info");
         else this.message(name, "");
       }
-      const other = [...byField].filter(([f]) => !FIELDS.includes(f));
+      const other = [...byField].filter(([f]) => !this.fields.includes(f));
       return other.map(([f, m]) => `${f}: ${m}`).join("; ");
     }
 
@@ -337,31 +336,20 @@
       if (ownChange && this.result.dataset.stale !== "true" && this.result.dataset.origin === "worker") this.writeQuerySoon();
     }
 
+    // Every text comes from the engine's view (calculator/display.py): placed, never composed.
     render(res) {
-      const tier = res.tier == null ? "base rates" : `long-context rates (above ${INT.format(res.tier)} tokens)`;
-      const b = res.balance;
-      const view = {
-        ...res,
-        requests_text: `${INT.format(res.requests)} request${res.requests === 1 ? "" : "s"}`,
-        tier_text: tier,
-        balance_text: b ? `A balance of ${b.amount.display} covers ${b.text}.` : "Fill in a balance to see how many such requests it covers.",
-        ratio_text: `${res.model.ratio} \u00d7 the official price${res.model.ratio_note ? ` (${res.model.ratio_note})` : ""}`,
-      };
       for (const el of this.result.querySelectorAll("[data-f]")) {
-        const v = get(view, el.dataset.f);
+        const v = get(res, el.dataset.f);
         if (v != null) el.textContent = String(v);
       }
       for (const el of this.result.querySelectorAll("[data-f-href]")) {
-        const href = safeHref(get(view, el.dataset.fHref));
+        const href = safeHref(get(res, el.dataset.fHref));
         if (href) el.href = href;
       }
       for (const row of res.rows) {
         const tr = this.result.querySelector(`tr[data-bucket="${row.bucket}"]`);
         if (!tr) continue;
-        const rate = (r) => `$${r} / 1M${row.billed_as_input ? " (input rate)" : ""}`;
-        const cells = { tokens: INT.format(row.tokens), official_rate: rate(row.official_rate),
-          gateway_rate: rate(row.gateway_rate), official: row.official.display, gateway: row.gateway.display };
-        for (const td of tr.querySelectorAll("[data-c]")) td.textContent = cells[td.dataset.c];
+        for (const td of tr.querySelectorAll("[data-c]")) td.textContent = String(get(row, td.dataset.c));
       }
       this.result.dataset.stale = "false";
       if (this.result.dataset.origin !== "worker") performance.mark("pricebook:interactive");
@@ -374,8 +362,7 @@
     renderCompare(rows, current) {
       if (!this.compare) return;
       const body = this.compare.tBodies[0];
-      const texts = (r, i) => [String(i + 1), null, null, r.tier == null ? "base" : `above ${INT.format(r.tier)}`,
-        r.official.display, r.gateway.display, `${r.percent}%`];
+      const texts = (r, i) => [String(i + 1), null, null, r.tier_text, r.official.display, r.gateway.display, r.percent_text];
       const old = body.rows;
       const same = old.length === rows.length && rows.every((r, i) => old[i].dataset.slug === r.slug);
       if (same) {
@@ -440,14 +427,8 @@
       if (!reply.ok) return this.message("paste", reply.error);
       const res = reply.result;
       if (res.errors && res.errors.length) return this.message("paste", res.errors[0].message);
-      for (const name of COUNTS) {
-        if (name === "requests") continue;
-        this.field(name).value = String(res.fields[name] ?? 0);
-      }
-      const shapes = { "openai-chat": "an OpenAI chat usage object", "openai-responses": "an OpenAI responses usage object",
-        anthropic: "an Anthropic usage object", openrouter: "an OpenRouter usage object", gemini: "a Gemini usageMetadata object",
-        text: "the text" };
-      this.message("paste", `Filled from ${shapes[res.shape] || res.shape}.`, "info");
+      for (const name of this.counts) this.field(name).value = res.fields_text[name];
+      this.message("paste", res.filled_text, "info");
       this.recompute();
     }
 
@@ -459,9 +440,7 @@
       const r = reply.result;
       this.tokens = r.tokens || null;
       this.useTokens.disabled = !r.tokens;
-      out.textContent = r.tokens
-        ? `Estimate: about ${INT.format(r.tokens)} tokens (likely ${INT.format(r.low)} to ${INT.format(r.high)}) for ${INT.format(r.characters)} characters. Not a tokenizer count: ${r.method}.`
-        : "Paste text to estimate its tokens (an estimate, not a tokenizer count).";
+      out.textContent = r.text;
     }
   }
 

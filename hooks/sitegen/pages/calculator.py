@@ -9,14 +9,11 @@ answer into the same elements (`data-f` paths into the estimate_view result).
 The page's front matter sets `csp: calculator`; docs/overrides/main.html turns that into a
 Content-Security-Policy meta tag (same-origin scripts and 'wasm-unsafe-eval' only).
 """
-from decimal import Decimal
-
-from calculator import api
-from calculator.money import percent
+from calculator import api, display
+from calculator.buckets import BUCKETS
 from calculator.pricing import MAX_TOKENS
 from calculator.tokens import METHOD as TOKEN_METHOD
 
-from hooks.sitegen.figures import tokens_text
 from hooks.sitegen.render import Page, render
 
 SRC_URI = "calculator.md"
@@ -30,43 +27,16 @@ DEFAULT_WORKLOAD = {
     "output": 2000,
     "requests": 20,
 }
-# (api field, label text, help text); the labels are part of the page's contract (tests use them)
-COUNT_FIELDS = (
-    ("input", "Input tokens", "the whole prompt, cache reads and writes included"),
-    ("cache_read", "Cache read tokens", "part of the input served from the cache"),
-    ("cache_write_5m", "Cache write tokens (5 min)", "part of the input written to the short-lived cache (Anthropic 5 minutes, OpenAI 30)"),
-    ("cache_write_1h", "Cache write tokens (1 hour)", "part of the input written to a 1-hour cache"),
-    ("output", "Output tokens", "reasoning tokens included"),
+# (api field, label text, help text) from the bucket table; the labels are part of the page's
+# contract (tests use them)
+COUNT_FIELDS = tuple((b.count, b.count_label, b.help) for b in BUCKETS) + (
     ("requests", "Requests", "how many times, retries included"),
 )
 
 
 def default_model(catalog):
-    """The first active model of the first family (site.yaml order), else the first model."""
-    for family in catalog.families:
-        for m in catalog.models:
-            if m.family == family and m.status == "active":
-                return m
-    return catalog.models[0]
-
-
-def _requests_text(n):
-    return f"{n:,} request" + ("" if n == 1 else "s")
-
-
-def _percent(ratio):
-    text = percent(ratio, Decimal(1))  # "35.0"
-    return text[:-2] if text.endswith(".0") else text
-
-
-def ratio_text(model_view):
-    """"0.35 × the official price", plus the override's reason; calculator.js says the same."""
-    note = model_view["ratio_note"]
-    return f"{model_view['ratio']} \u00d7 the official price" + (f" ({note})" if note else "")
-
-
-def _tier_text(tier):
-    return "base" if tier is None else f"above {tier:,}"
+    """The model the calculator opens on: the catalog's one rule for a default model."""
+    return catalog.default_model()
 
 
 def context(catalog):
@@ -85,8 +55,7 @@ def context(catalog):
             groups.append({"id": fid, "name": family.name, "models": models})
     family_names = {fid: f.name for fid, f in catalog.families.items()}
     checked = sorted(m.checked for m in catalog.models)
-    compare = [{**row, "rank": i, "family_name": family_names.get(row["family"], row["family"]),
-                "tier_text": _tier_text(row["tier"])}
+    compare = [{**row, "rank": i, "family_name": family_names.get(row["family"], row["family"])}
                for i, row in enumerate(ranked["rows"], 1)]
     return {
         "site": catalog.site,
@@ -96,19 +65,17 @@ def context(catalog):
         "fields": [{"name": name, "label": label, "help": help_,
                     "value": str(DEFAULT_WORKLOAD[name])} for name, label, help_ in COUNT_FIELDS],
         "est": estimate,
-        "rows": [{**row, "tokens_text": tokens_text(row["tokens"])} for row in estimate["rows"]],
-        "requests_text": _requests_text(estimate["requests"]),
-        "ratio_text": ratio_text(estimate["model"]),
+        "rows": estimate["rows"],
         "compare": compare,
-        "families": [{"id": fid, "name": f.name, "label": f.label, "percent": _percent(f.ratio)}
+        "families": [{"id": fid, "name": f.name, "label": f.label, "percent": display.ratio_percent(f.ratio)}
                      for fid, f in catalog.families.items()],
-        "overrides": [{"name": m.name, "percent": _percent(m.ratio), "note": m.ratio_note}
+        "overrides": [{"name": m.name, "percent": display.ratio_percent(m.ratio), "note": m.ratio_note}
                       for m in catalog.models if m.overridden],
         "checked_first": checked[0] if checked else "",
         "checked_last": checked[-1] if checked else "",
         "model_count": len(catalog.models),
         "token_method": TOKEN_METHOD,
-        "max_tokens": tokens_text(MAX_TOKENS),
+        "max_tokens": display.tokens(MAX_TOKENS),
     }
 
 

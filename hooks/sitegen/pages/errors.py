@@ -4,15 +4,9 @@
   troubleshooting index errors/index.md;
 - `topic_map(catalog, from_page="index.md")` -> the "continue with the right source" cards
   (Material grid cards), with links relative to `from_page`;
-- `lookup_data(catalog)` -> the compact dict the browser's "paste your error" box matches against
-  (the same fields calculator.errors_match reads).
 
-Every data text goes through the escaping filters: `text` and `code` from hooks.render (plus braces,
-so attr_list cannot read data as attributes, and a leading Markdown block marker), `cell` for table
-cells, `paras` for multi-paragraph text, `fence` for code blocks (a fence longer than any backtick run
-in the content), `fm` for front matter values.
+Every data text goes through the escaping filters of hooks/sitegen/render.py.
 """
-import html
 import json
 import posixpath
 import re
@@ -23,41 +17,12 @@ from hooks.data.yamlfile import as_list
 
 ROUTE_TABS = {"openai": "OpenAI-compatible", "anthropic": "Anthropic-native"}
 ANTHROPIC_VERSION = "2023-06-01"
-DEFAULT_ERRORS_URL = "../api/errors.json"
 SIGNAL_COLUMNS = (("status", "Status"), ("duration", "Duration"), ("billed", "Tokens billed"),
                   ("upstream", "provider_name / raw upstream body"), ("rotate_key", "Rotating the key"))
 _SAFE_SHELL = re.compile(r"^[A-Za-z0-9_@%+=:,./-]+$")
 
 
-# ---- escaping filters ---------------------------------------------------------------------
-
 text = render.text
-code = render.code
-
-
-def paras(value):
-    """Plain text with blank-line paragraphs -> escaped Markdown paragraphs."""
-    blocks = [b for b in re.split(r"\n\s*\n", str(value).strip()) if b.strip()]
-    return "\n\n".join(text(b) for b in blocks)
-
-
-def fence(content, lang="text", indent=0):
-    """A fenced code block for verbatim content (highlighting escapes it), indented for tabs."""
-    content = str(content).rstrip("\n")
-    longest = max((len(r) for r in re.findall(r"`+", content)), default=0)
-    ticks = "`" * max(3, longest + 1)
-    lang = lang if re.fullmatch(r"[a-z]+", lang or "") else "text"
-    pad = " " * indent
-    lines = [f"{ticks}{lang}", *content.split("\n"), ticks]
-    return "\n".join(pad + line if line else line for line in lines)
-
-
-def fm(value, quote=False):
-    """A front matter scalar: HTML-escaped (Material prints some meta raw), JSON-quoted (valid YAML)."""
-    return json.dumps(html.escape(" ".join(str(value).split()), quote=quote))
-
-
-_render = render.renderer(paras=paras, fence=fence, fm=fm, cell=text)
 
 
 # ---- data helpers -------------------------------------------------------------------------
@@ -93,9 +58,7 @@ def _header(value):
 def _site(catalog):
     site = getattr(catalog, "site", None) or {}
     routes = site.get("routes") or {}
-    base = str(site.get("base_url", "")).rstrip("/")
-    if not base.startswith("https://"):
-        raise ValueError(f"site.yaml base_url must be an https URL, found {base!r}")
+    base = str(site.get("base_url", "")).rstrip("/")   # https: the schema requires it
     return {
         "brand": site.get("brand", ""),
         "openai": base + str(routes.get("openai", "/v1")).rstrip("/"),
@@ -263,7 +226,7 @@ def family_page(catalog, fam, families=None, topics=None):
     for route, tab in ROUTE_TABS.items():
         items = [e for e in as_list(fam.get("examples")) if isinstance(e, dict) and e.get("route") == route]
         examples.append({"tab": tab, "items": items})
-    markdown = _render(
+    markdown = render.render(
         "error_page.md.j2",
         fam=fam, site=site, phrases=phrases, tags=_tags(fam, phrases),
         statuses=[s for s in as_list(fam.get("statuses")) if isinstance(s, dict)],
@@ -281,7 +244,7 @@ def family_page(catalog, fam, families=None, topics=None):
     return render.Page(src, markdown, edit_path=edit, in_nav=True)
 
 
-def index_page(catalog, families=None, topics=None, errors_url=DEFAULT_ERRORS_URL):
+def index_page(catalog, families=None, topics=None):
     families = families if families is not None else _families(catalog)
     topics = _topics(catalog, topics)
     src = "errors/index.md"
@@ -293,8 +256,8 @@ def index_page(catalog, families=None, topics=None, errors_url=DEFAULT_ERRORS_UR
         rows.append({"fam": fam, "link": f"{fam['id']}.md", "statuses": codes,
                      "retry": _retry(fam.get("retry") or {})["label"],
                      "phrases": [p["text"] for p in _phrases(fam, families)]})
-    markdown = _render(
-        "errors_index.md.j2", rows=rows, errors_url=errors_url,
+    markdown = render.render(
+        "errors_index.md.j2", rows=rows,
         by_status=sorted((c, [{"title": f.get("title", f["id"]), "link": f"{f['id']}.md"} for f in fams])
                          for c, fams in by_status.items() if isinstance(c, int)),
         topic_map=topic_map(catalog, from_page=src, topics=topics),
@@ -302,11 +265,11 @@ def index_page(catalog, families=None, topics=None, errors_url=DEFAULT_ERRORS_UR
     return render.Page(src, markdown, edit_path="", in_nav=True)
 
 
-def pages(catalog, topics=None, errors_url=DEFAULT_ERRORS_URL):
+def pages(catalog, topics=None):
     """Every troubleshooting page: the index first, then one page per family."""
     families = _families(catalog)
     topics = _topics(catalog, topics)
-    return [index_page(catalog, families, topics, errors_url)] + [
+    return [index_page(catalog, families, topics)] + [
         family_page(catalog, fam, families, topics) for fam in families]
 
 
@@ -322,22 +285,5 @@ def topic_map(catalog, from_page="index.md", topics=None, heading=True):
             cards.append({**t, "external": False, "href": _rel(t["page"], from_page)})
         elif t.get("link") in links:
             cards.append({**t, "external": True, "href": links[t["link"]]})
-    return _render("topic_map.md.j2", heading=topics.get("heading") if heading else None,
+    return render.render("topic_map.md.j2", heading=topics.get("heading") if heading else None,
                    intro=topics.get("intro") if heading else None, cards=cards)
-
-
-def lookup_data(catalog):
-    """What the browser's error lookup needs: per family the fields errors_match reads, plus
-    title and url. JSON-ready."""
-    keep_phrase = ("text", "also_in", "weight")
-    out = []
-    for fam in _families(catalog):
-        out.append({
-            "id": fam["id"], "title": fam.get("title", fam["id"]), "url": f"errors/{fam['id']}/",
-            "summary": fam.get("summary", ""), "order": fam.get("order", 100),
-            "phrases": [{k: p[k] for k in keep_phrase if k in p} for p in as_list(fam.get("phrases")) if isinstance(p, dict)],
-            "statuses": [{k: s[k] for k in ("code", "weight") if k in s} for s in as_list(fam.get("statuses")) if isinstance(s, dict)],
-            "codes": [{k: c[k] for k in ("value", "field", "weight") if k in c} for c in as_list(fam.get("codes")) if isinstance(c, dict)],
-            "match": fam.get("match") or {},
-        })
-    return {"version": 1, "families": out}

@@ -7,18 +7,10 @@ URLs (stable, linked from everywhere):
 
 Every figure comes from the engine through `hooks.figures.Figures`.
 """
-from hooks.sitegen.figures import Figures, render
-from hooks.sitegen.render import Page
+from hooks.sitegen.figures import Figures
+from hooks.sitegen.render import Page, render
 
 SITE_FILE = "data/site.yaml"
-
-
-def model_url(slug):
-    return f"models/{slug}/"
-
-
-def family_url(family_id):
-    return f"models/family/{family_id}/"
 
 
 def family_file(catalog, family):

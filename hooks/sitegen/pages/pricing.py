@@ -13,9 +13,9 @@ Every figure comes from the engine through `hooks.figures.Figures`.
 import datetime
 from urllib.parse import urlparse
 
-from hooks.sitegen.figures import WORKLOADS, Figures, render
+from hooks.sitegen.figures import WORKLOADS, Figures
 from hooks.sitegen.pages.models import SITE_FILE, family_file
-from hooks.sitegen.render import Page
+from hooks.sitegen.render import Page, render
 
 EXAMPLE = {"input": 100_000, "output": 1_000, "cached": 90_000}
 COMPARE_WORKLOAD = WORKLOADS[1]                        # the cached agent step
@@ -76,11 +76,12 @@ def compare_page(catalog, family, figs):
 
 
 def _example_model(catalog, family, figs):
-    fits = [m for m in catalog.family_models(family.id)
-            if m.context_window >= EXAMPLE["input"] + EXAMPLE["output"]]
-    cached = [m for m in fits if not figs.rate(m, "cache_read")["billed_as_input"]]
-    preferred = [m for m in cached if m.status == "active"] or cached or fits
-    return preferred[0] if preferred else None
+    """The family's example model for the cache page: one whose window fits the example and that
+    prices cache reads apart (any that fits when none does)."""
+    def fits(m):
+        return m.context_window >= EXAMPLE["input"] + EXAMPLE["output"]
+    return (catalog.default_model(family.id, where=lambda m: fits(m) and not figs.rate(m, "cache_read")["billed_as_input"])
+            or catalog.default_model(family.id, where=fits))
 
 
 def cache_page(catalog, figs):

@@ -1,0 +1,127 @@
+"""The view layer's words and numbers: every amount, rate, token count, tier, ratio and request
+count any page, the CLI or the browser shows is written here, once. Templates and calculator.js
+only place these strings; tests/test_display.py holds the expected text of each.
+"""
+from decimal import ROUND_HALF_UP, Decimal
+
+from .money import EXACT
+
+DISPLAY_PLACES = 4
+DISPLAY_QUANTUM = Decimal(1).scaleb(-DISPLAY_PLACES)
+THOUSAND = Decimal(1000)
+CENT = Decimal("0.01")
+TIMES = "\u00d7"
+
+
+def usd(amount):
+    """A cost: half-up to 4 decimal places with thousands separators; a non-zero amount that would
+    round to $0.0000 is shown with two significant digits instead, so a real cost never reads as $0."""
+    if not isinstance(amount, Decimal):
+        amount = Decimal(amount)
+    sign = ""
+    if amount < 0:
+        sign, amount = "-", -amount
+    rounded = amount.quantize(DISPLAY_QUANTUM, rounding=ROUND_HALF_UP, context=EXACT)
+    if not rounded and amount:
+        exponent = amount.adjusted() - 1  # keep two significant digits
+        small = amount.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP, context=EXACT)
+        if small.adjusted() > amount.adjusted():  # rounding carried (0.0000099996 -> 0.0000100)
+            small = small.quantize(Decimal(1).scaleb(exponent + 1), context=EXACT)
+        return f"{sign}${format(small, 'f')}"
+    if rounded >= THOUSAND:  # the separator costs a slower format: only where it shows
+        return f"{sign}${rounded:,.{DISPLAY_PLACES}f}"
+    return f"{sign}${rounded:f}"
+
+
+def rate(value):
+    """A USD-per-1M rate as every table and the calculator show it: "$3.00", "$0.105", "$0.0028"
+    (at least cents, every digit the provider lists beyond them)."""
+    value = Decimal(value)
+    if value == value.to_integral_value() or value.as_tuple().exponent >= -2:
+        value = value.quantize(CENT)
+    return f"${value:,}" if value >= THOUSAND else f"${value}"
+
+
+def rate_cell(value, billed_as_input):
+    """A rate in a breakdown: the rate, and why when the provider does not price this part apart."""
+    return rate(value) + (" (input rate)" if billed_as_input else "")
+
+
+def tokens(n):
+    """A token count: "12,000"."""
+    return f"{n:,}"
+
+
+def percent(part, whole):
+    """part / whole as a percentage with one decimal, half-up ("35.0")."""
+    if whole == 0:
+        return "0.0"
+    value = EXACT.divide(EXACT.multiply(part, Decimal(100)), whole)
+    return format(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP, context=EXACT), "f")
+
+
+def ratio_percent(ratio):
+    """A ratio of the official price as a percentage, no ".0": "35", "12.5"."""
+    text = percent(Decimal(ratio), Decimal(1))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def ratio_text(ratio, note=""):
+    """What the gateway charges against the official price: "0.35 × the official price"."""
+    return f"{ratio} {TIMES} the official price" + (f" ({note})" if note else "")
+
+
+def requests_text(n):
+    return f"{n:,} request" + ("" if n == 1 else "s")
+
+
+def tier_text(tier):
+    """The rates in force, as the calculator's result says it."""
+    return "base rates" if tier is None else f"long-context rates (above {tier:,} tokens)"
+
+
+def tier_short(tier):
+    """The same in a table cell (the ranking's tier column)."""
+    return "base" if tier is None else f"above {tier:,}"
+
+
+def tier_reason(total, tier, thresholds):
+    """Why those rates: the prompt length against the model's first tier threshold."""
+    if not thresholds:
+        return "This model has one rate for every prompt length."
+    if tier is None:
+        return (f"Base rates: the whole prompt ({total:,} tokens, cache included) is not above "
+                f"{thresholds[0]:,} tokens.")
+    return (f"Long-context rates: the whole prompt ({total:,} tokens, cache included) is above "
+            f"{tier:,} tokens, so these rates apply to every bucket of the request.")
+
+
+def covered_text(covered):
+    """What a balance covers (None: the request costs nothing)."""
+    if covered is None:
+        return "a zero-cost request is not limited by balance"
+    return f"about {covered:,} such requests at the gateway price"
+
+
+def balance_text(amount_display, covered):
+    return f"A balance of {amount_display} covers {covered_text(covered)}."
+
+
+NO_BALANCE_TEXT = "Fill in a balance to see how many such requests it covers."
+
+USAGE_SHAPES = {"openai-chat": "an OpenAI chat usage object", "openai-responses": "an OpenAI responses usage object",
+                "anthropic": "an Anthropic usage object", "openrouter": "an OpenRouter usage object",
+                "gemini": "a Gemini usageMetadata object", "text": "the text"}
+
+
+def filled_text(shape):
+    """What the paste box says after filling the form from a usage object or log line."""
+    return f"Filled from {USAGE_SHAPES.get(shape, shape)}."
+
+
+def token_estimate_text(est):
+    """The prompt box's answer (calculator.tokens.estimate_tokens)."""
+    if not est.tokens:
+        return "Paste text to estimate its tokens (an estimate, not a tokenizer count)."
+    return (f"Estimate: about {tokens(est.tokens)} tokens (likely {tokens(est.low)} to {tokens(est.high)}) "
+            f"for {tokens(est.characters)} characters. Not a tokenizer count: {est.method}.")

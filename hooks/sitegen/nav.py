@@ -1,0 +1,56 @@
+"""Where generated pages go in the navigation: a pure function over the nav as mkdocs.yml writes it
+(a list of "path" / {title: path or list}); the adapter hands it in and takes the result."""
+import copy
+
+
+def _paths(nav):
+    """Every page path listed in a nav."""
+    for item in nav or ():
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            for value in item.values():
+                if isinstance(value, str):
+                    yield value
+                elif isinstance(value, list):
+                    yield from _paths(value)
+
+
+def _section_with(nav, index_path):
+    """The list (nav section) that holds `index_path`, or None."""
+    for item in nav or ():
+        values = [item] if isinstance(item, str) else list(item.values()) if isinstance(item, dict) else []
+        for value in values:
+            if value == index_path:
+                return nav
+            if isinstance(value, list):
+                found = _section_with(value, index_path)
+                if found is not None:
+                    return found
+    return None
+
+
+def expanded(nav, pages, titles):
+    """A copy of `nav` with every in-nav generated page it does not list added to the section whose
+    index is `<first folder>/index.md`, right after that index (in page order); titles: src_uri ->
+    nav title. Pages kept out of the nav (per-model pages) are not touched: build time stays linear."""
+    if nav is None:
+        return None
+    nav = copy.deepcopy(nav)
+    listed = set(_paths(nav))
+    inserted = {}
+    for page in pages:
+        if not page.in_nav or page.src_uri in listed:
+            continue
+        folder = page.src_uri.split("/", 1)[0] if "/" in page.src_uri else ""
+        section = _section_with(nav, f"{folder}/index.md") if folder else None
+        entry = {titles[page.src_uri]: page.src_uri} if page.src_uri in titles else page.src_uri
+        if section is None:
+            nav.append(entry)
+            continue
+        index_at = next(i for i, item in enumerate(section) if f"{folder}/index.md" in _paths([item]))
+        at = index_at + 1 + inserted.get(id(section), 0)
+        section.insert(at, entry)
+        inserted[id(section)] = inserted.get(id(section), 0) + 1
+        listed.add(page.src_uri)
+    return nav
