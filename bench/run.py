@@ -28,7 +28,7 @@ if str(REPO) not in sys.path:
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 RESULTS = REPO / "bench" / "results"
-PARTS = ("build", "engine", "browser")
+PARTS = ("build", "engine", "corpus", "browser")
 
 
 def log(*args):
@@ -171,6 +171,13 @@ def markdown(results):
             targets.append(("Rank 10,000 models with display rows (api.rank_view)",
                             {"target": t["rank_10k_ms"]["target"], "measured": t["rank_10k_ms"]["view_measured"],
                              "met": t["rank_10k_ms"]["view_met"]}))
+    co = results.get("corpus") or {}
+    if co and "error" not in co:
+        out += ["## Mistake corpus", "",
+                f"{co['mistakes']} damaged data folders, each through `pricebook check` and `mkdocs build --strict` "
+                f"(process start to exit): check median {co['check_median_s']:.2f} s, build median "
+                f"{co['build_median_s']:.2f} s.", ""]
+        targets += [(t["name"], t) for t in co["targets"].values()]
     br = results.get("browser") or {}
     if br:
         out += ["## Browser calculator", ""]
@@ -235,6 +242,9 @@ def main(argv=None):
     if "build" in parts:
         from bench import build
         run_part("build", lambda: build.run(pairs=ns.pairs, quick=ns.quick, log=log), results)
+    if "corpus" in parts:
+        from bench import corpus
+        run_part("corpus", lambda: corpus.run(quick=ns.quick, log=log), results)
     if "browser" in parts:
         run_part("browser", lambda: browser_part(ns.quick), results)
     results["total_seconds"] = round(time.perf_counter() - t0, 1)

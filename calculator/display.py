@@ -36,7 +36,7 @@ def usd(amount):
 def rate(value):
     """A USD-per-1M rate as every table and the calculator show it: "$3.00", "$0.105", "$0.0028"
     (at least cents, every digit the provider lists beyond them)."""
-    value = Decimal(value)
+    value = Decimal(value).normalize(EXACT)   # "2.8000" (a product) and "2.8" read the same
     if value == value.to_integral_value() or value.as_tuple().exponent >= -2:
         value = value.quantize(CENT)
     return f"${value:,}" if value >= THOUSAND else f"${value}"

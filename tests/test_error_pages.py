@@ -1,5 +1,5 @@
-"""Troubleshooting pages (hooks.pages_errors), the topic map, and the error-family checks
-(hooks.error_rules) with their file:line messages."""
+"""Troubleshooting pages (hooks/sitegen/pages/errors.py), the topic map, and the error-family checks
+(hooks/data/rules/errors_yaml.py) with their file:line messages."""
 import copy
 import html
 import json
@@ -496,8 +496,8 @@ def test_examples_must_cover_both_routes(data_copy):
 
 
 def test_loader_runs_the_checks_with_file_and_line(tmp_path):
-    """End to end through hooks.load (schema + check_errors) and the CLI."""
-    load = pytest.importorskip("hooks.data.load")
+    """End to end through hooks.data.load (schema + check_errors) and the CLI."""
+    from hooks.data import load
     data = tmp_path / "data"
     shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("*.pyc"))
     path = _edit(data, "topup-not-arrived.yaml", "anthropic_model: claude-haiku-4-5", "anthropic_model: claude-nope")
@@ -510,7 +510,6 @@ def test_loader_runs_the_checks_with_file_and_line(tmp_path):
 
 
 def test_cli_errors_end_to_end(capsys):
-    pytest.importorskip("hooks.data.load")
     from hooks import cli
     assert cli.main(["errors", "--data", str(DATA), "--json",
                      "openai.APIStatusError: Error code: 402 - {'error': {'message': 'Provider returned error', "

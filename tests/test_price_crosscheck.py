@@ -18,6 +18,8 @@ import yaml
 from genai_prices import Usage
 from genai_prices.data_snapshot import get_snapshot
 
+from calculator.buckets import PRICE_FIELDS
+
 MODELS_DIR = Path(__file__).resolve().parent.parent / "data" / "models"
 
 # Our provider ids -> genai-prices provider ids.
@@ -33,7 +35,7 @@ GENAI_PROVIDER = {
 TOKENS = 1000
 PER = Decimal(1_000_000)
 
-BUCKETS = ("input", "output", "cache_read", "cache_write_5m", "cache_write_1h")
+BUCKETS = PRICE_FIELDS
 
 _OPENAI_CACHE_WRITE = (
     "OpenAI's 30-minute cache writes (1.25x input) are listed as cache_write_5m, the short-retention "

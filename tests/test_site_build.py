@@ -20,13 +20,12 @@ from calculator import api
 from calculator.catalog import Catalog
 from hooks.sitegen import build as sitegen
 from hooks.sitegen import markers
-from calculator.display import rate as rate_text
+from calculator.buckets import BUCKETS
 from hooks.sitegen.figures import WORKLOADS
 from hooks.data.load import load_catalog
 from sitebuild import REPO, BuildFailed, build_site, copy_data
 
-BUCKET_LABELS = {"uncached_input": "Input", "output": "Output", "cache_read": "Cache read",
-                 "cache_write_5m": "Cache write (5 min)", "cache_write_1h": "Cache write (1 hour)"}
+BUCKET_LABELS = {b.billed: b.price_label for b in BUCKETS}
 
 
 # ---- fixtures and helpers -----------------------------------------------------------------------
@@ -92,6 +91,7 @@ class _Parse(HTMLParser):
             self._nav -= 1
 
     def handle_data(self, data):
+        self.words.append(data)
         if self._cell is not None:
             self._cell.append(data)
         if self._code is not None:
@@ -100,7 +100,9 @@ class _Parse(HTMLParser):
 
 def parse(html):
     p = _Parse()
+    p.words = []
     p.feed(html)
+    p.text = " ".join("".join(p.words).split())   # the page's text, whitespace folded
     return p
 
 
@@ -251,9 +253,9 @@ def test_model_table_shows_engine_figures(site, catalog):
         rates = engine_rates(catalog, m.slug)
         assert row[1] == m.slug
         assert row[4] == f"{m.context_window:,}" and row[5] == f"{m.max_output:,}"
-        assert row[7] == rate_text(rates["uncached_input"]["gateway_rate"])
-        assert row[8] == rate_text(rates["output"]["gateway_rate"])
-        assert row[9].startswith(rate_text(rates["cache_read"]["gateway_rate"]))
+        assert row[7] == rates["uncached_input"]["gateway_rate_text"]
+        assert row[8] == rates["output"]["gateway_rate_text"]
+        assert row[9].startswith(rates["cache_read"]["gateway_rate_text"])
 
 
 def test_model_pages_show_engine_rates_tiers_and_workloads(site, catalog):
@@ -267,9 +269,9 @@ def test_model_pages_show_engine_rates_tiers_and_workloads(site, catalog):
             rates = engine_rates(catalog, m.slug, 0 if above is None else above + 1)
             for bucket, label in BUCKET_LABELS.items():
                 row = next(r for k, r in table.items() if k.startswith(label))
-                assert row[1] == rate_text(rates[bucket]["official_rate"]), (m.slug, bucket)
-                assert row[2] == rate_text(rates[bucket]["gateway_rate"]), (m.slug, bucket)
-                assert ("billed as input" in row[0]) == rates[bucket]["billed_as_input"]
+                assert row[1] == rates[bucket]["official_rate_text"], (m.slug, bucket)
+                assert row[2] == rates[bucket]["gateway_rate_text"], (m.slug, bucket)
+                assert ("(input rate)" in row[1]) == rates[bucket]["billed_as_input"]
         (work,) = table_with(html, "Workload")
         for w, row in zip(WORKLOADS, work.values()):
             expected = workloads[w["id"]][m.slug]
@@ -313,10 +315,10 @@ def test_family_comparisons_show_engine_figures(site, catalog):
         for m in catalog.family_models(f.id):
             row = comparison[m.name]
             rates = engine_rates(catalog, m.slug)
-            assert row[1] == rate_text(rates["uncached_input"]["official_rate"])
-            assert row[2] == rate_text(rates["uncached_input"]["gateway_rate"])
-            assert row[3] == rate_text(rates["output"]["official_rate"])
-            assert row[4] == rate_text(rates["output"]["gateway_rate"])
+            assert row[1] == rates["uncached_input"]["official_rate_text"]
+            assert row[2] == rates["uncached_input"]["gateway_rate_text"]
+            assert row[3] == rates["output"]["official_rate_text"]
+            assert row[4] == rates["output"]["gateway_rate_text"]
             chat = api.rank_view(catalog, {**WORKLOADS[0]["usage"], "family": f.id})["rows"]
             assert row[7] == next(r["percent"] for r in chat if r["slug"] == m.slug) + "%"
         ranked = api.rank_view(catalog, {**WORKLOADS[1]["usage"], "family": f.id})["rows"]
@@ -357,8 +359,8 @@ def test_tracker_lists_every_official_price_with_source_and_date(site, catalog):
     for m in catalog.models:
         row = table[m.name]
         rates = engine_rates(catalog, m.slug)
-        assert row[2] == rate_text(rates["uncached_input"]["official_rate"])
-        assert row[3] == rate_text(rates["output"]["official_rate"])
+        assert row[2] == rates["uncached_input"]["official_rate_text"]
+        assert row[3] == rates["output"]["official_rate_text"]
         assert row[8].startswith(m.checked)
         assert f'href="{m.source}"' in site.html("pricing/tracker/")
 
@@ -376,7 +378,7 @@ def test_price_changes_newest_first_with_engine_rates(site, catalog):
     after = api.estimate_view(catalog, {"model": m.slug, "input": 0, "at": entry.until})["rows"]
     for b, a in zip(before, after):
         if b["official_rate"] != a["official_rate"]:
-            assert rate_text(b["official_rate"]) in html and rate_text(a["official_rate"]) in html
+            assert b["official_rate_text"] in html and a["official_rate_text"] in html
 
 
 def test_stale_prices_are_flagged_on_the_page_and_warned(tmp_path, catalog):
@@ -581,3 +583,29 @@ def test_hand_written_pages_get_the_data(site, catalog):
         assert f'href="{topic}"' in index, f"the topic map links {topic}"
     for f in catalog.families.values():
         assert f'href="../models/family/{f.id}/"' in site.html("how-it-works/")
+
+
+def test_calculator_texts_equal_the_model_and_pricing_pages(site, catalog):
+    """A rate, a ratio, a tier and a request count read the same on the calculator page as on the
+    model page and the pricing pages for the same model and workload (one view layer writes them)."""
+    from hooks.sitegen.pages.calculator import DEFAULT_WORKLOAD, default_model
+    model = default_model(catalog)
+    calc = site.html("calculator/")
+    (breakdown,) = table_with(calc, "Bucket")
+    (model_rates,) = table_with(site.html(f"models/{model.slug}/"), "Token bucket")[:1]
+    view = api.estimate_view(catalog, {**DEFAULT_WORKLOAD, "model": model.slug})
+    for b in BUCKETS:
+        calc_row = breakdown[b.label]
+        page_row = model_rates[b.price_label]
+        assert calc_row[2] == page_row[1] and calc_row[3] == page_row[2], b.billed
+    ratio = view["ratio_text"]
+    assert ratio in parse(calc).text and ratio in parse(site.html(f"models/{model.slug}/")).text
+    assert f"All {view['requests_text']}" in parse(calc).text
+    # the compare table's tier cells and the pricing comparison's rates, for models with tiers
+    ranked = {r["slug"]: r for r in api.rank_view(catalog, DEFAULT_WORKLOAD)["rows"]}
+    (compare,) = [t for t in parse(calc).tables if t and t[0][:2] == ["#", "Model"]]
+    for row in compare[1:]:
+        slug = row[1].split()[-1]
+        assert row[3] == ranked[slug]["tier_text"] and row[6] == ranked[slug]["percent_text"]
+    family_page = site.html(f"pricing/{model.family}/")
+    assert model_rates["Input"][2] in family_page and model_rates["Output"][2] in family_page

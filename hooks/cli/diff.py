@@ -6,6 +6,7 @@ import tempfile
 from io import BytesIO
 from pathlib import Path
 
+from calculator import display
 from calculator.buckets import PRICE_FIELDS
 from calculator.display import percent
 
@@ -36,7 +37,7 @@ def price_points(catalog):
         for tier in m.prices.tiers:
             for name in PRICE_FIELDS:
                 if getattr(tier.rates, name) is not None:
-                    points[(m.slug, f"{name} above {tier.above:,}")] = getattr(tier.rates, name)
+                    points[(m.slug, f"{name} above {display.tokens(tier.above)}")] = getattr(tier.rates, name)
         points[(m.slug, "gateway ratio")] = m.ratio
     return points
 

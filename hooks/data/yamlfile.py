@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from calculator.display import tokens
 from hooks.data.problems import Problem
 
 MAX_BYTES = 1_000_000          # refuse bigger files before reading them
@@ -338,7 +339,7 @@ def load_yaml(file, rel=None, max_bytes=MAX_BYTES):
     try:
         size = file.stat().st_size
         if size > max_bytes:
-            return None, [Problem(rel, 1, 1, f"file is {size:,} bytes; the limit is {max_bytes:,} bytes "
+            return None, [Problem(rel, 1, 1, f"file is {tokens(size)} bytes; the limit is {tokens(max_bytes)} bytes "
                                              "(1 MB): split it, or check that it is the right file")]
         raw = file.read_bytes()
     except OSError as exc:

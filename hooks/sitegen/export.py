@@ -7,11 +7,13 @@
   assets/calculator/catalog.json               Catalog.to_dict(): what the browser calculator prices with
 
 The schemas are the files data/schema/<name>-export.schema.json, published unchanged. Rates come
-from the engine (hooks.figures), never from arithmetic here.
+from the engine (hooks/sitegen/figures.py), never from arithmetic here.
 """
 import json
 import re
 from pathlib import Path
+
+from calculator import display
 
 from hooks.sitegen.figures import Figures
 from hooks.sitegen.render import text
@@ -185,7 +187,7 @@ def llms_txt(catalog, docs, site_url="", use_directory_urls=True):
     lines.append(item("models/index.md", "every model with its slug, limits and gateway price"))
     for m in catalog.models:
         lines.append(f"- [{text(m.name)}]({url(f'models/{m.slug}.md')}): slug `{m.slug}`, {text(m.provider_name)}, "
-                     f"{m.context_window:,}-token context, {m.status}")
+                     f"{display.tokens(m.context_window)}-token context, {m.status}")
     lines += ["", "## Pricing"]
     lines += [item(src, _front_value(md, _DESCRIPTION)) for src, md in docs if src.startswith("pricing/")]
     errors = [(src, md) for src, md in docs if src.startswith("errors/")]

@@ -64,6 +64,7 @@ class Figures:
                               "official": r["official_rate"], "gateway": r["gateway_rate"],
                               "official_text": display.rate(r["official_rate"]),
                               "gateway_text": display.rate(r["gateway_rate"]),
+                              "official_cell": r["official_rate_text"], "gateway_cell": r["gateway_rate_text"],
                               "billed_as_input": bool(r["billed_as_input"])})
             self._rates[key] = found
         return found

@@ -7,6 +7,9 @@ URLs (stable, linked from everywhere):
 
 Every figure comes from the engine through `hooks.figures.Figures`.
 """
+from calculator import display
+from calculator.money import plain
+
 from hooks.sitegen.figures import Figures
 from hooks.sitegen.render import Page, render
 
@@ -46,6 +49,7 @@ def model_page(catalog, m, figs):
     markdown = render(
         "model.md.j2", m=m, family=family, site=site, rates=figs.rates(m), tiers=figs.tiers(m),
         workloads=workloads, percent=chat["percent"], tags=model_tags(m),
+        ratio_text=display.ratio_text(plain(m.ratio), m.ratio_note),
         anthropic=family.provider == "anthropic" and bool(site["routes"].get("anthropic")),
     )
     return Page(f"models/{m.slug}.md", markdown, edit_path=m.file or SITE_FILE, in_nav=False)

@@ -13,6 +13,8 @@ Every figure comes from the engine through `hooks.figures.Figures`.
 import datetime
 from urllib.parse import urlparse
 
+from calculator import display
+
 from hooks.sitegen.figures import WORKLOADS, Figures
 from hooks.sitegen.pages.models import SITE_FILE, family_file
 from hooks.sitegen.render import Page, render
@@ -140,7 +142,7 @@ def _changed_rows(figs, m, entry, after_prices):
     """Rows (label, before, after) for every official rate that differs across one history entry's
     `until` date: the base rates, then each long-context tier either side had."""
     before_day, after_day = _day_before(entry.until), entry.until
-    points = [(0, "")] + [(t, f", prompts above {t:,} tokens")
+    points = [(0, "")] + [(t, f", prompts above {display.tokens(t)} tokens")
                           for t in sorted({t.above for t in entry.prices.tiers} |
                                           {t.above for t in after_prices.tiers})]
     rows = []
