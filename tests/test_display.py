@@ -117,3 +117,11 @@ def test_one_jinja_environment_and_one_mkdocs_import():
         ["hooks/sitegen/render.py"]
     assert [p.relative_to(REPO).as_posix() for p, t in code.items()
             if re.search(r"^\s*(import mkdocs|from mkdocs)", t, re.M)] == ["hooks/mkdocs_hooks.py"]
+
+
+def test_the_bucket_tables_usage_keys_are_the_ones_the_parsers_read():
+    source = (REPO / "calculator" / "usage.py").read_text(encoding="utf-8")
+    keys = {key.rsplit(".", 1)[-1] for b in BUCKETS for key in b.usage_keys}
+    assert keys and [k for k in sorted(keys) if f'"{k}"' not in source] == []
+    read = set(re.findall(r'_count\([^,]+, "([A-Za-z_]+)"', source))
+    assert read <= keys, read - keys
