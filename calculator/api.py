@@ -4,13 +4,14 @@ Every function takes plain values (or a JSON string, for the worker) and returns
 (or a JSON string). Bad input never raises: the result carries `errors`, a list of
 {"field", "message"}, so the page can show each message at its field.
 """
+import datetime
 import gc
 import json
 import re
 from decimal import Decimal, InvalidOperation
 
 from . import display, errors_match
-from .buckets import BUCKETS, COUNT_FIELDS
+from .buckets import BUCKETS, COUNT_FIELDS, PRICE_FIELDS
 from .catalog import Catalog, CatalogError, UnknownModel
 from .money import plain
 from .pricing import MAX_REQUESTS, MAX_TOKENS, PricingError, Usage
@@ -22,6 +23,8 @@ from .usage import UsageError, parse_log_line, parse_usage
 
 MAX_BALANCE = Decimal(10) ** 9
 _INT_TEXT = re.compile(r"^\d{1,3}(?:[,_ ]\d{3})+$|^\d+$")
+_DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+NOTICE_DAYS = 30   # a scheduled price change this close to the chosen date is announced
 _state = {"catalog": None}
 
 
@@ -57,6 +60,25 @@ def parse_count(field, raw, limit=MAX_TOKENS, default=0):
     if raw > limit:
         raise InputError(field, f"more than {display.tokens(limit)} is not a real request")
     return raw
+
+
+def parse_date(raw, today=None):
+    """The pricing date: "" / None -> today (the reader's, in the browser); otherwise an ISO date
+    YYYY-MM-DD and nothing else (20261006 or 2026-W41-2 would otherwise be read as text)."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return (today or datetime.date.today()).isoformat()
+    text = str(raw).strip()
+    if not _DATE_TEXT.match(text):
+        raise InputError("at", f"{text!r} is not a date: write YYYY-MM-DD, e.g. 2026-12-02")
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        raise InputError("at", f"{text} is not a date (no such day): write YYYY-MM-DD") from None
+    return text
+
+
+def _date_after(day, days):
+    return (datetime.date.fromisoformat(day) + datetime.timedelta(days=days)).isoformat()
 
 
 def parse_balance(raw):
@@ -104,7 +126,12 @@ def _workload(args):
             usage = Usage(**counts)
         except PricingError as err:
             errors.append({"field": err.field, "message": str(err)})
-    return usage, requests, errors
+    try:
+        at = parse_date(args.get("at"))
+    except InputError as err:
+        errors.append({"field": err.field, "message": str(err)})
+        at = None
+    return usage, requests, at, errors
 
 
 def _money(amount):
@@ -112,9 +139,11 @@ def _money(amount):
 
 
 def estimate_view(catalog, args):
-    """Everything the calculator shows for one workload on one model."""
+    """Everything the calculator shows for one workload on one model, on the date `at` (default
+    today). A model not callable that day, or a workload over its limits, gets the reason at the
+    field (`errors`) and, for a limit, `fits: false` with the limit instead of costs."""
     args = _as_args(args)
-    usage, requests, errors = _workload(args)
+    usage, requests, at, errors = _workload(args)
     model = None
     try:
         model = catalog.model(str(args.get("model", "")))
@@ -127,22 +156,27 @@ def estimate_view(catalog, args):
         balance = None
     if errors:
         return {"errors": errors}
-    est = _estimate(model, usage, requests, args.get("at") or None)
+    status = model.status_on(at)
+    if status in ("retired", "upcoming"):
+        text = display.retired_text(model, at) if status == "retired" else display.upcoming_text(model)
+        return {"errors": [{"field": "model", "message": text}], "status": status, "at": at,
+                "model": {"slug": model.slug, "retires_on": model.retires_on, "replacement": model.replacement,
+                          "released": model.released}}
+    limit = model.limit_for(usage.input, usage.output)
+    if limit is not None:
+        field, what, value = limit
+        text = display.limit_text(model, what, value, usage.input, usage.output)
+        return {"errors": [{"field": field, "message": text}], "fits": False, "at": at,
+                "limit": {"name": what, "tokens": value, "text": text, "page": display.LIMIT_PAGE}}
+    est = _estimate(model, usage, requests, at)
     official_all, gateway_all = est.official_total, est.gateway_total
     rows = []
     for b in BUCKETS:
-        tokens = usage.tokens(b.billed)
-        official_rate, gateway_rate = est.official_rates.rate(b.price), est.gateway_rates.rate(b.price)
-        as_input = getattr(est.official_rates, b.price) is None and b.price != "input"
-        rows.append({
-            "bucket": b.billed, "label": b.label, "tokens": tokens, "tokens_text": display.tokens(tokens),
-            "official_rate": plain(official_rate), "gateway_rate": plain(gateway_rate),
-            "official_rate_text": display.rate_cell(official_rate, as_input),
-            "gateway_rate_text": display.rate_cell(gateway_rate, as_input),
-            "billed_as_input": as_input,
-            "official": _money(getattr(est.official, b.billed)),
-            "gateway": _money(getattr(est.gateway, b.billed)),
-        })
+        tokens = est.usage.tokens(b.billed)
+        rows.append({**_rate_row(b, est.official_rates, est.gateway_rates),
+                     "tokens": tokens, "tokens_text": display.tokens(tokens),
+                     "official": _money(getattr(est.official, b.billed)),
+                     "gateway": _money(getattr(est.gateway, b.billed))})
     result = {
         "errors": [],
         "model": {"slug": model.slug, "name": model.name, "family": model.family,
@@ -152,7 +186,9 @@ def estimate_view(catalog, args):
         "requests_text": display.requests_text(requests),
         "ratio_text": display.ratio_text(plain(model.ratio), model.ratio_note),
         "tier": est.tier, "tier_text": display.tier_text(est.tier), "tier_reason": est.tier_reason(),
-        "rows": rows,
+        "rows": rows, "fits": True, "status": status, "at": at, "at_text": display.at_text(at),
+        "cache_note": display.uncached_text(est.uncached_below) if est.uncached_below else "",
+        "notice": _notice(model, at),
         "per_request": {"official": _money(est.official.total), "gateway": _money(est.gateway.total)},
         "total": {"official": _money(official_all.total), "gateway": _money(gateway_all.total)},
         "saving": {**_money(est.saving), "percent": display.percent(est.saving, official_all.total)},
@@ -171,10 +207,56 @@ def estimate_view(catalog, args):
     return result
 
 
-def rank_view(catalog, args):
-    """Every model's cost for one workload, cheapest first; `family` filters."""
+def _rate_row(b, official, gateway):
+    """One bucket's rates, official and gateway, as numbers and as the text every page shows."""
+    official_rate, gateway_rate = official.rate(b.price), gateway.rate(b.price)
+    as_input = getattr(official, b.price) is None and b.price != "input"
+    return {"bucket": b.billed, "label": b.label, "field": b.price, "price_label": b.price_label,
+            "official_rate": plain(official_rate), "gateway_rate": plain(gateway_rate),
+            "official_rate_text": display.rate_cell(official_rate, as_input),
+            "gateway_rate_text": display.rate_cell(gateway_rate, as_input),
+            "billed_as_input": as_input}
+
+
+def rates_view(catalog, args):
+    """The official and gateway rate of every bucket of one model on `at` (default today), at the
+    context tier a prompt of `input` tokens selects: what price tables show. No workload, so no
+    limit applies (a tier above the window is shown as the data has it)."""
     args = _as_args(args)
-    usage, requests, errors = _workload(args)
+    errors = []
+    try:
+        model = catalog.model(str(args.get("model", "")))
+    except UnknownModel as err:
+        return {"errors": [{"field": "model", "message": str(err)}]}
+    try:
+        at = parse_date(args.get("at"))
+        input_tokens = parse_count("input", args.get("input"))
+    except InputError as err:
+        return {"errors": [{"field": err.field, "message": str(err)}]}
+    tier, official = model.prices_at(at).select(input_tokens)
+    gateway = official.scaled(model.ratio)
+    return {"errors": errors, "model": model.slug, "at": at, "tier": tier,
+            "rows": [_rate_row(b, official, gateway) for b in BUCKETS]}
+
+
+def _notice(model, at):
+    """The scheduled price changes within NOTICE_DAYS after `at`, as one sentence ("" if none)."""
+    horizon = _date_after(at, NOTICE_DAYS)
+    texts = []
+    before = model.prices_at(at).base
+    for entry in model.changes_after(at):
+        if entry.start > horizon:
+            break
+        texts.append(display.change_text(entry.start, before, entry.prices.base, PRICE_FIELDS))
+        before = entry.prices.base
+    return " ".join(texts)
+
+
+def rank_view(catalog, args):
+    """Every model callable on `at` (default today) priced for one workload, cheapest first, the
+    ones the workload does not fit last (marked); `family` filters."""
+    args = _as_args(args)
+    usage, requests, at, errors = _workload(args)
     family = args.get("family") or None
     if family is not None and family not in catalog.families:
         errors.append({"field": "family", "message": f"unknown family {family!r}"})
@@ -182,17 +264,18 @@ def rank_view(catalog, args):
         return {"errors": errors}
     rows = []
     percents = {}  # gateway = official x ratio exactly, so the percentage is the ratio's: once per ratio
-    for r in _rank(catalog.models, usage, requests, family, args.get("at") or None):
+    for r in _rank(catalog.models, usage, requests, family, at):
         m = r.model
         if r.official == 0:
             pct = "0.0"
         else:
             pct = percents.get(m.ratio) or percents.setdefault(m.ratio, display.percent(r.gateway, r.official))
-        rows.append({"slug": m.slug, "name": m.name, "family": m.family, "status": m.status,
+        rows.append({"slug": m.slug, "name": m.name, "family": m.family, "status": m.status_on(at),
                      "tier": r.tier, "tier_text": display.tier_short(r.tier),
                      "official": _money(r.official), "gateway": _money(r.gateway),
-                     "percent": pct, "percent_text": f"{pct}%"})
-    return {"errors": [], "rows": rows, "requests": requests}
+                     "percent": pct, "percent_text": f"{pct}%", "fits": r.limit is None,
+                     "limit_text": "" if r.limit is None else display.limit_short(r.limit[1], r.limit[2])})
+    return {"errors": [], "rows": rows, "requests": requests, "at": at}
 
 
 def usage_view(text):

@@ -93,6 +93,19 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class ScheduledEntry:
+    start: str  # ISO date: these prices apply from it (inclusive), until the next one starts
+    prices: PriceSet
+    note: str = ""
+    source: str = ""
+
+
+# What a model's context window has to hold, by provider (models/<provider>.yaml `window_counts`).
+WINDOW_PROMPT = "prompt"                       # the prompt alone; output has its own max_output
+WINDOW_PROMPT_AND_OUTPUT = "prompt_and_output"  # prompt + output together
+
+
+@dataclass(frozen=True)
 class Family:
     id: str
     name: str
@@ -116,19 +129,61 @@ class Model:
     checked: str
     ratio: object            # the gateway's ratio of official price for this model
     ratio_note: str = ""     # why, when a per-model override sets it
-    deprecated_on: str = ""
+    deprecated_on: str = ""  # ISO date the provider announced the deprecation
     aliases: tuple = ()
-    history: tuple = ()
+    history: tuple = ()      # HistoryEntry, oldest first: prices before each `until`
     file: str = ""           # the YAML file it came from, for edit links and messages
     provider_name: str = ""
+    released: str = ""       # ISO date the model became callable ("" = before the catalog's time)
+    retires_on: str = ""     # ISO date the provider stops serving it
+    replacement: str = ""    # the slug the provider recommends instead
+    scheduled: tuple = ()    # ScheduledEntry, oldest first: prices from each `start`
+    min_cache_tokens: int = 0    # shorter prompts are not cached (0: no minimum known)
+    window: str = WINDOW_PROMPT  # what context_window has to hold
 
     def prices_at(self, day=None):
-        """The official prices in force on ISO date `day` (None: today's)."""
+        """The official prices in force on ISO date `day` (None: the current period as the data
+        writes it). A timeline: history (each until its `until`), the current prices, then each
+        scheduled period from its `start`."""
         if day:
             for entry in self.history:
                 if day < entry.until:
                     return entry.prices
+            for entry in reversed(self.scheduled):
+                if day >= entry.start:
+                    return entry.prices
         return self.prices
+
+    def changes_after(self, day):
+        """Scheduled periods that start after ISO date `day`: [(start, PriceSet, note)]."""
+        return [e for e in self.scheduled if e.start > day]
+
+    def status_on(self, day):
+        """The model's status on ISO date `day`: upcoming (before `released`), retired (from
+        `retires_on`), deprecated (from `deprecated_on`, or as the data says), else the data's
+        status (active or preview)."""
+        if self.released and day < self.released:
+            return "upcoming"
+        if self.status == "retired" or (self.retires_on and day >= self.retires_on):
+            return "retired"
+        if self.status == "deprecated" or (self.deprecated_on and day >= self.deprecated_on):
+            return "deprecated"
+        return self.status
+
+    def callable_on(self, day):
+        return self.status_on(day) not in ("retired", "upcoming")
+
+    def limit_for(self, prompt, output):
+        """(field, what, limit) for the first limit a request of `prompt` + `output` tokens breaks,
+        or None when it fits: the context window (for the prompt, or prompt plus output where the
+        provider counts both), then the maximum output."""
+        if prompt > self.context_window:
+            return ("input", "context_window", self.context_window)
+        if output > self.max_output:
+            return ("output", "max_output", self.max_output)
+        if self.window == WINDOW_PROMPT_AND_OUTPUT and prompt + output > self.context_window:
+            return ("output", "context_window_total", self.context_window)
+        return None
 
     @property
     def overridden(self):
@@ -152,6 +207,11 @@ def _model_from_dict(d, families, overrides):
         history=tuple(HistoryEntry(str(h["until"]), PriceSet.from_dict(h["prices"], h.get("tiers")),
                                    h.get("note", "")) for h in d.get("history") or ()),
         file=d.get("file", ""), provider_name=d.get("provider_name", d["provider"]),
+        released=str(d.get("released") or ""), retires_on=str(d.get("retires_on") or ""),
+        replacement=str(d.get("replacement") or ""),
+        scheduled=tuple(ScheduledEntry(str(s["from"]), PriceSet.from_dict(s["prices"], s.get("tiers")),
+                                       s.get("note", ""), s.get("source", "")) for s in d.get("scheduled") or ()),
+        min_cache_tokens=int(d.get("min_cache_tokens") or 0), window=d.get("window") or WINDOW_PROMPT,
     )
 
 
@@ -167,8 +227,15 @@ def _model_to_dict(m):
                     for h in m.history],
         "file": m.file,
     }
-    if m.deprecated_on:
-        d["deprecated_on"] = m.deprecated_on
+    for name in ("deprecated_on", "released", "retires_on", "replacement", "min_cache_tokens"):
+        if getattr(m, name):
+            d[name] = getattr(m, name)
+    if m.scheduled:
+        d["scheduled"] = [{"from": s.start, "prices": s.prices.base.to_dict(),
+                           "tiers": [t.to_dict() for t in s.prices.tiers], "note": s.note, "source": s.source}
+                          for s in m.scheduled]
+    if m.window != WINDOW_PROMPT:
+        d["window"] = m.window
     return d
 
 
@@ -202,16 +269,17 @@ class Catalog:
     def family_models(self, family):
         return [m for m in self.models if m.family == family]
 
-    def default_model(self, family=None, provider=None, where=None):
-        """The one rule for "the model an example uses": among the models of `family` / `provider`
-        (all when None) that satisfy `where`, families in site.yaml order and models in data order,
-        the first active one, else the first one; None when none qualifies."""
+    def default_model(self, day, family=None, provider=None, where=None):
+        """The one rule for "the model an example uses" on ISO date `day`: among the models of
+        `family` / `provider` (all when None) that can be called that day and satisfy `where`,
+        families in site.yaml order and models in data order, the first active one, else the first
+        one; None when none qualifies. A retired model is never an example."""
         order = {fid: i for i, fid in enumerate(self.families)}
         found = [m for m in self.models
                  if (family is None or m.family == family) and (provider is None or m.provider == provider)
-                 and (where is None or where(m))]
+                 and m.callable_on(day) and (where is None or where(m))]
         found.sort(key=lambda m: order.get(m.family, len(order)))   # stable: data order within a family
-        return next((m for m in found if m.status == "active"), found[0] if found else None)
+        return next((m for m in found if m.status_on(day) == "active"), found[0] if found else None)
 
     @classmethod
     def from_dict(cls, d):

@@ -4,6 +4,7 @@ only place these strings; tests/test_display.py holds the expected text of each.
 """
 from decimal import ROUND_HALF_UP, Decimal
 
+from .buckets import BY_PRICE
 from .money import EXACT
 
 DISPLAY_PLACES = 4
@@ -125,3 +126,54 @@ def token_estimate_text(est):
         return "Paste text to estimate its tokens (an estimate, not a tokenizer count)."
     return (f"Estimate: about {tokens(est.tokens)} tokens (likely {tokens(est.low)} to {tokens(est.high)}) "
             f"for {tokens(est.characters)} characters. Not a tokenizer count: {est.method}.")
+
+
+# ---- dates, lifecycle and limits ------------------------------------------------------------
+
+LIMIT_PAGE = "errors/context-too-long/"
+
+
+def at_text(day):
+    return f"Prices in force on {day}."
+
+
+def retired_text(model, day):
+    """Why a retired model is not priced on `day` (model: calculator.catalog.Model)."""
+    instead = f"; use {model.replacement} instead" if model.replacement else ""
+    return f"{model.slug} was retired on {model.retires_on}{instead}. Prices before that day: choose an earlier date."
+
+
+def upcoming_text(model):
+    return f"{model.slug} is not released until {model.released}; choose that date or a later one."
+
+
+def limit_text(model, what, limit, prompt, output):
+    """The limit a workload breaks, named, as every surface says it."""
+    if what == "context_window":
+        return (f"The prompt ({tokens(prompt)} tokens) is over {model.name}'s context window of "
+                f"{tokens(limit)} tokens: the provider refuses it and bills nothing.")
+    if what == "max_output":
+        return (f"The output ({tokens(output)} tokens) is over {model.name}'s maximum output of "
+                f"{tokens(limit)} tokens: the provider refuses it and bills nothing.")
+    return (f"Prompt and output together ({tokens(prompt + output)} tokens) are over {model.name}'s "
+            f"context window of {tokens(limit)} tokens, which holds both: the provider refuses it and bills nothing.")
+
+
+def limit_short(what, limit):
+    """The same in a ranking cell."""
+    if what == "max_output":
+        return f"does not fit: {tokens(limit)} max output"
+    return f"does not fit: {tokens(limit)}-token window"
+
+
+def uncached_text(minimum):
+    return (f"This prompt is shorter than the {tokens(minimum)} tokens the model caches at the least, so "
+            "its cache reads and writes are billed as plain input.")
+
+
+def change_text(start, before, after, fields):
+    """A scheduled price change: "From 2027-01-01: input $0.75 -> $1.50, output $3.75 -> $7.50."
+    before/after: calculator.catalog.Rates; fields: the price fields to name."""
+    parts = [f"{BY_PRICE[name].price_label.lower()} {rate(before.rate(name))} \u2192 {rate(after.rate(name))}"
+             for name in fields if before.rate(name) != after.rate(name)]
+    return f"From {start}: " + (", ".join(parts) if parts else "the same rates") + "."

@@ -111,6 +111,7 @@ class Estimate:
     official: Breakdown     # one request
     gateway: Breakdown      # one request
     at: str = ""
+    uncached_below: int = 0  # the model's minimum cacheable prompt, when this prompt is under it
 
     # All requests together. Cached: the view, the saving and the summary each read both, and a
     # frozen dataclass still lets cached_property write its instance __dict__.
@@ -136,46 +137,65 @@ class Estimate:
                 "official": self.official_total.summary(), "gateway": self.gateway_total.summary()}
 
 
+def billed_usage(model, usage):
+    """The usage as the provider bills it: a prompt shorter than the model's minimum cacheable
+    length is not cached, so its cache reads and writes are plain input."""
+    if model.min_cache_tokens and usage.cached and usage.input < model.min_cache_tokens:
+        return Usage(input=usage.input, output=usage.output)
+    return usage
+
+
 def estimate(model, usage, requests=1, at=None):
     check_count("requests", requests, MAX_REQUESTS)
     if requests < 1:
         raise PricingError("requests", "requests must be at least 1")
-    tier, official_rates = model.prices_at(at).select(usage.input)
+    billed = billed_usage(model, usage)
+    tier, official_rates = model.prices_at(at).select(billed.input)
     gateway_rates = official_rates.scaled(model.ratio)
-    return Estimate(model, usage, requests, tier, official_rates, gateway_rates,
-                    breakdown(usage, official_rates), breakdown(usage, gateway_rates), at or "")
+    return Estimate(model, billed, requests, tier, official_rates, gateway_rates,
+                    breakdown(billed, official_rates), breakdown(billed, gateway_rates), at or "",
+                    model.min_cache_tokens if billed is not usage else 0)
 
 
 class Ranked(tuple):
-    """(model, tier, official total, gateway total) for all requests together."""
+    """(model, tier, official total, gateway total, limit) for all requests together; limit is
+    None when the request fits the model, else Model.limit_for's (field, what, limit)."""
     __slots__ = ()
     model = property(lambda self: self[0])
     tier = property(lambda self: self[1])
     official = property(lambda self: self[2])
     gateway = property(lambda self: self[3])
+    limit = property(lambda self: self[4])
 
 
 def rank(models, usage, requests=1, family=None, at=None):
-    """Every model's total for one workload, cheapest gateway total first (ties: by slug).
+    """Every model's total for one workload, cheapest gateway total first (ties: by slug); the
+    models the request does not fit come last. With `at` (an ISO date), only the models callable
+    that day, priced with that day's prices.
 
     The hot path of the compare table: totals only, no per-bucket breakdown objects. The gateway
     total is the official total x the ratio, exactly (Decimal products here are never rounded)."""
     check_count("requests", requests, MAX_REQUESTS)
-    counts = [(BUCKET_PRICE[b], Decimal(usage.tokens(b))) for b in BUCKET_PRICE]
-    counts = [(price, n) for price, n in counts if n]
-    scale = EXACT.multiply(Decimal(requests), Decimal("0.000001"))
     mul, add = EXACT.multiply, EXACT.add
+    scale = mul(Decimal(requests), Decimal("0.000001"))
+    plain_counts = [(price, Decimal(usage.tokens(b))) for b, price in BUCKET_PRICE.items()]
+    plain_counts = [(price, n) for price, n in plain_counts if n]
     ranked = []
     for m in models:
         if family is not None and m.family != family:
             continue
+        if at and not m.callable_on(at):
+            continue
+        billed = billed_usage(m, usage)
+        counts = plain_counts if billed is usage else [
+            (price, Decimal(billed.tokens(b))) for b, price in BUCKET_PRICE.items() if billed.tokens(b)]
         tier, rates = m.prices_at(at).select(usage.input)
         total = ZERO
         for price, n in counts:
             total = add(total, mul(n, rates.rate(price)))
         official = mul(total, scale)
-        ranked.append(Ranked((m, tier, official, mul(official, m.ratio))))
-    ranked.sort(key=lambda r: (r[3], r[2], r[0].slug))
+        ranked.append(Ranked((m, tier, official, mul(official, m.ratio), m.limit_for(usage.input, usage.output))))
+    ranked.sort(key=lambda r: (r[4] is not None, r[3], r[2], r[0].slug))
     return ranked
 
 

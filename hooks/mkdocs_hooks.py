@@ -103,7 +103,7 @@ def on_files(files, config):
     for f in files.documentation_pages():
         if f.src_uri not in generated:
             text = f.content_string
-            filled = markers.fill_markers(text, build.catalog, f.src_uri)
+            filled = markers.fill_markers(text, build.catalog, f.src_uri, build.today.isoformat())
             if filled != text:
                 f.content_string = filled   # filled once: MkDocs reads the page from here
             docs.append((f.src_uri, filled))

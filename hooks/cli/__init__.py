@@ -45,7 +45,8 @@ def _parser():
         for b in BUCKETS:
             sp.add_argument(b.flag, metavar="N", dest=b.count, help=b.help)
         sp.add_argument("--requests", metavar="N", default="1", help="how many times (retries included)")
-        sp.add_argument("--at", metavar="DATE", help="price with the official prices in force on DATE")
+        sp.add_argument("--at", metavar="DATE", help="price with the official prices in force on DATE "
+                                                     "(YYYY-MM-DD, past or future; default today)")
         sp.add_argument("--json", action="store_true", help="machine-readable output")
 
     e = sub.add_parser("estimate", parents=[common], help="cost of one workload on one model")
@@ -97,8 +98,12 @@ def _read(path):
 
 
 def _fail_on(result):
+    """Exit 2 for a bad argument; a workload the provider would refuse (a retired model, a limit)
+    comes back for the command to explain (exit 1)."""
+    if result.get("fits") is False or result.get("status") in ("retired", "upcoming"):
+        return result      # the command says why and exits 1
     if result["errors"]:
-        names = dict(COUNT_OPTIONS, model="--model", requests="--requests", family="--family")
+        names = dict(COUNT_OPTIONS, model="--model", requests="--requests", family="--family", at="--at")
         err = result["errors"][0]
         raise UsageExit(f"{names.get(err['field'], err['field'])}: {err['message']}")
     return result
@@ -108,8 +113,6 @@ def _priced(ns, view, **extra):
     """The command line's workload priced by an api view on the data's catalog; exit 2 on a bad
     argument."""
     args = _workload_args(ns)
-    if ns.at:
-        _check_date(ns.at)
     return _fail_on(view(_load(ns.data).catalog, {**args, **extra}))
 
 
@@ -149,14 +152,26 @@ def cmd_estimate(ns):
     if not ns.model:
         raise UsageExit("--model SLUG is required")
     view = _priced(ns, api.estimate_view, model=ns.model)
+    if view.get("fits") is False:
+        if ns.json:
+            print(json.dumps({"model": ns.model, "at": view["at"], "fits": False, "limit": view["limit"]}, indent=2))
+        print(f"pricebook: {view['limit']['text']} (see {view['limit']['page']})", file=sys.stderr)
+        return 1
+    if view.get("status") in ("retired", "upcoming"):
+        if ns.json:
+            print(json.dumps({"model": ns.model, "at": view["at"], "status": view["status"], **view["model"]}, indent=2))
+        print(f"pricebook: {view['errors'][0]['message']}", file=sys.stderr)
+        return 1
     if ns.json:
         print(json.dumps(view["summary"], indent=2))
         return 0
     m = view["model"]
     tier = view["tier_reason"]
-    print(f"{m['name']} ({m['slug']}), {view['requests_text']}"
-          + (f", prices in force on {ns.at}" if ns.at else ""))
+    print(f"{m['name']} ({m['slug']}), {view['requests_text']}, prices in force on {view['at']}")
     print(tier)
+    for note in (view["cache_note"], view["notice"]):
+        if note:
+            print(note)
     rows = [("bucket", "tokens", "official", "gateway")]
     for row in view["rows"]:
         rows.append((row["label"], row["tokens_text"], row["official"]["display"], row["gateway"]["display"]))
@@ -170,13 +185,18 @@ def cmd_estimate(ns):
 def cmd_compare(ns):
     view = _priced(ns, api.rank_view, family=ns.family)
     if ns.json:
-        print(json.dumps([{"model": r["slug"], "family": r["family"], "tier": r["tier"],
-                           "official": r["official"]["exact"], "gateway": r["gateway"]["exact"]}
+        print(json.dumps([{"model": r["slug"], "family": r["family"], "tier": r["tier"], "fits": r["fits"],
+                           **({"official": r["official"]["exact"], "gateway": r["gateway"]["exact"]} if r["fits"]
+                              else {"limit": r["limit_text"]})}
                           for r in view["rows"]], indent=2))
         return 0
     rows = [("#", "model", "family", "official", "gateway", "% of official")]
     for i, r in enumerate(view["rows"], 1):
-        rows.append((str(i), r["slug"], r["family"], r["official"]["display"], r["gateway"]["display"], r["percent_text"]))
+        if r["fits"]:
+            rows.append((str(i), r["slug"], r["family"], r["official"]["display"], r["gateway"]["display"],
+                         r["percent_text"]))
+        else:
+            rows.append(("-", r["slug"], r["family"], r["limit_text"], "", ""))
     _table(rows)
     return 0
 
@@ -209,14 +229,6 @@ def cmd_errors(ns):
     for m in matches:
         print(f"{m['score']:>6}  {m['title']}  {m['url']}")
     return 0
-
-
-def _check_date(text):
-    import datetime
-    try:
-        datetime.date.fromisoformat(text)
-    except ValueError:
-        raise UsageExit(f"--at: {text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _table(rows):

@@ -52,10 +52,10 @@ def build(data_dir, today=None, strict=False):
     if result.catalog is None or out.errors:
         return out
     catalog = result.catalog
-    out.figures = Figures(catalog)
+    out.figures = Figures(catalog, today.isoformat())
     out.pages = (pages_models.pages(catalog, out.figures)
                  + pages_pricing.pages(catalog, out.figures, today)
-                 + calculator_pages(catalog)
+                 + calculator_pages(catalog, today.isoformat())
                  + error_pages(catalog))
     seen = {}
     for page in out.pages:
@@ -73,5 +73,5 @@ def error_pages(catalog):
     return list(pages_errors.pages(catalog))
 
 
-def calculator_pages(catalog):
-    return list(pages_calculator.pages(catalog))
+def calculator_pages(catalog, at):
+    return list(pages_calculator.pages(catalog, at))

@@ -218,7 +218,7 @@ def llms_full(catalog, docs, site_url="", use_directory_urls=True):
 def files(catalog, docs, schema_dir, site_url="", use_directory_urls=True, figs=None):
     """{site path: text} of every export. docs: [(src_uri, markdown)], hand-written pages first;
     schema_dir: the data folder's schema/ (the export schemas are published as they are there)."""
-    figs = figs or Figures(catalog)
+    figs = figs or Figures(catalog)   # the build passes its own (dated by the build date)
     schema_dir = Path(schema_dir)
     out = {
         "api/models.json": _dump(models_export(catalog, site_url)),

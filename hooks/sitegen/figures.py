@@ -1,13 +1,15 @@
 """Every figure the generated pages show, asked of the engine (calculator.api), memoized per build.
 
-The pages never multiply a price: rates come from `estimate_view` (one call per model and
-context tier), workload costs from `rank_view` (one call per workload for the whole catalog, the
+The pages never multiply a price: rates come from `rates_view` (one call per model, context tier
+and date), workload costs from `rank_view` (one call per workload for the whole catalog, the
 engine's fast path). What is left here is display: which engine row goes in which column, and how a
 rate string is written.
 """
+import datetime
+
 from calculator import display
-from calculator.api import estimate_view, rank_view
-from calculator.buckets import BY_PRICE, PRICE_FIELDS
+from calculator.api import estimate_view, rank_view, rates_view
+from calculator.buckets import PRICE_FIELDS
 
 # Three standard workloads priced on every model page (and in the exports). Token counts follow
 # the engine's buckets: `input` is the whole prompt, the cache parts are inside it.
@@ -37,67 +39,69 @@ def _checked(view, what):
 
 
 class Figures:
-    """Engine answers for one catalog. Build one per build; every method is memoized."""
+    """Engine answers for one catalog on one day (the build date, ISO). Build one per build;
+    every method is memoized."""
 
-    def __init__(self, catalog):
+    def __init__(self, catalog, at=None):
         self.catalog = catalog
+        self.at = at or datetime.date.today().isoformat()
         self._rates = {}
         self._workloads = None
 
     def rates(self, model, input_tokens=0, at=None):
         """Official and gateway rate per price field for a request of `input_tokens` (which picks
-        the context tier) on `model`, with prices in force on `at` (None: today's).
+        the context tier) on `model`, with prices in force on `at` (None: the build date).
 
         A list of dicts: field, label, official, gateway (plain decimal strings from the engine),
-        official_text, gateway_text (display), billed_as_input (the provider does not price this
-        bucket separately, so it costs the input rate)."""
+        official_text, gateway_text (the rate), official_cell, gateway_cell (the rate and, when the
+        provider does not price this bucket separately, that it costs the input rate),
+        billed_as_input."""
+        at = at or self.at
         key = (model.slug, input_tokens, at)
         found = self._rates.get(key)
         if found is None:
-            view = _checked(estimate_view(self.catalog, {"model": model.slug, "input": input_tokens,
-                                                         "at": at}), f"rates of {model.slug}")
-            rows = {r["bucket"]: r for r in view["rows"]}
-            found = []
-            for field in PRICE_FIELDS:
-                r = rows[BY_PRICE[field].billed]
-                found.append({"field": field, "label": BY_PRICE[field].price_label,
-                              "official": r["official_rate"], "gateway": r["gateway_rate"],
-                              "official_text": display.rate(r["official_rate"]),
-                              "gateway_text": display.rate(r["gateway_rate"]),
-                              "official_cell": r["official_rate_text"], "gateway_cell": r["gateway_rate_text"],
-                              "billed_as_input": bool(r["billed_as_input"])})
+            view = _checked(rates_view(self.catalog, {"model": model.slug, "input": input_tokens, "at": at}),
+                            f"rates of {model.slug}")
+            rows = {r["field"]: r for r in view["rows"]}
+            found = [{"field": field, "label": rows[field]["price_label"],
+                      "official": rows[field]["official_rate"], "gateway": rows[field]["gateway_rate"],
+                      "official_text": display.rate(rows[field]["official_rate"]),
+                      "gateway_text": display.rate(rows[field]["gateway_rate"]),
+                      "official_cell": rows[field]["official_rate_text"],
+                      "gateway_cell": rows[field]["gateway_rate_text"],
+                      "billed_as_input": rows[field]["billed_as_input"]} for field in PRICE_FIELDS]
             self._rates[key] = found
         return found
 
     def rate(self, model, field, input_tokens=0):
         return next(r for r in self.rates(model, input_tokens) if r["field"] == field)
 
-    def tiers(self, model):
-        """[(threshold, rates at threshold + 1 tokens)] for each context tier in force today."""
-        return [(t.above, self.rates(model, t.above + 1)) for t in model.prices.tiers]
+    def tiers(self, model, at=None):
+        """[(threshold, rates at threshold + 1 tokens)] for each context tier in force on `at`."""
+        return [(t.above, self.rates(model, t.above + 1, at)) for t in model.prices_at(at or self.at).tiers]
 
     def workloads(self):
-        """{workload id: {slug: rank_view row}}: the standard workloads priced on every model."""
+        """{workload id: {slug: rank_view row}}: the standard workloads priced on every model
+        callable on the build date."""
         if self._workloads is None:
             self._workloads = {}
             for w in WORKLOADS:
-                view = _checked(rank_view(self.catalog, dict(w["usage"])), f"workload {w['id']}")
+                view = _checked(rank_view(self.catalog, {**w["usage"], "at": self.at}), f"workload {w['id']}")
                 self._workloads[w["id"]] = {row["slug"]: row for row in view["rows"]}
         return self._workloads
 
     def model_workloads(self, model):
-        """The standard workloads on one model: [{workload, row, fits}] where `fits` says whether
-        the prompt fits the model's context window (a figure for a prompt that cannot be sent
-        would mislead, so pages show the limit instead)."""
+        """The standard workloads on one model: [{workload, row, fits}]; `fits` is the engine's
+        limit rule (a figure for a prompt that cannot be sent would mislead, so pages show the
+        limit instead). Empty for a model not callable on the build date."""
         table = self.workloads()
-        return [{"workload": w, "row": table[w["id"]][model.slug],
-                 "fits": w["usage"]["input"] + w["usage"]["output"] <= model.context_window}
-                for w in WORKLOADS]
+        return [{"workload": w, "row": table[w["id"]][model.slug], "fits": table[w["id"]][model.slug]["fits"]}
+                for w in WORKLOADS if model.slug in table[w["id"]]]
 
     def estimate(self, model, usage):
         """The engine's full view of one request on one model (for worked examples)."""
-        return _checked(estimate_view(self.catalog, {"model": model.slug, **usage}),
+        return _checked(estimate_view(self.catalog, {"model": model.slug, "at": self.at, **usage}),
                         f"estimate for {model.slug}")
 
     def rank(self, usage, family=None):
-        return _checked(rank_view(self.catalog, {**usage, "family": family}), "rank")["rows"]
+        return _checked(rank_view(self.catalog, {**usage, "family": family, "at": self.at}), "rank")["rows"]

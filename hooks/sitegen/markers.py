@@ -1,5 +1,6 @@
 """The markers of hand-written pages: `<!-- topic-map -->` and `<!-- pricebook:NAME -->` in docs/*.md
 become the topic map and data-driven snippets (base URLs, quick start, ...) at build time."""
+import datetime
 import re
 
 from hooks.sitegen.build import SiteError
@@ -26,7 +27,7 @@ def _slug(model):
     return model.slug if model else ""
 
 
-def snippet(name, catalog, src_uri):
+def snippet(name, catalog, src_uri, at):
     if name not in SNIPPETS:
         raise SiteError(f"{src_uri}: unknown marker <!-- pricebook:{name} -->; the markers are "
                         f"<!-- topic-map --> and " + ", ".join(f"<!-- pricebook:{s} -->" for s in SNIPPETS))
@@ -34,11 +35,11 @@ def snippet(name, catalog, src_uri):
                  "provider_name": next((m.provider_name for m in catalog.family_models(f.id)), f.provider)}
                 for f in catalog.families.values()]
     out = render(f"snippet-{name}.md.j2", site=catalog.site, root=_root(src_uri), families=families,
-                  slug=_slug(catalog.default_model()), anthropic_slug=_slug(catalog.default_model(provider="anthropic")))
+                  slug=_slug(catalog.default_model(at)), anthropic_slug=_slug(catalog.default_model(at, provider="anthropic")))
     return out.strip() if name in INLINE_SNIPPETS else out
 
 
-def fill_markers(markdown, catalog, src_uri):
+def fill_markers(markdown, catalog, src_uri, at=None):
     """Replace `<!-- topic-map -->` and `<!-- pricebook:NAME -->` in a hand-written page."""
     if "<!--" not in markdown:
         return markdown
@@ -46,6 +47,6 @@ def fill_markers(markdown, catalog, src_uri):
     def sub(match):
         if match.group(1) == "topic-map":
             return topic_map(catalog, src_uri)
-        return snippet(match.group(2), catalog, src_uri)
+        return snippet(match.group(2), catalog, src_uri, at or datetime.date.today().isoformat())
 
     return MARKER.sub(sub, markdown)

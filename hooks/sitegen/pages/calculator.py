@@ -9,6 +9,8 @@ answer into the same elements (`data-f` paths into the estimate_view result).
 The page's front matter sets `csp: calculator`; docs/overrides/main.html turns that into a
 Content-Security-Policy meta tag (same-origin scripts and 'wasm-unsafe-eval' only).
 """
+import datetime
+
 from calculator import api, display
 from calculator.buckets import BUCKETS
 from calculator.pricing import MAX_TOKENS
@@ -34,15 +36,15 @@ COUNT_FIELDS = tuple((b.count, b.count_label, b.help) for b in BUCKETS) + (
 )
 
 
-def default_model(catalog):
+def default_model(catalog, at=None):
     """The model the calculator opens on: the catalog's one rule for a default model."""
-    return catalog.default_model()
+    return catalog.default_model(at or datetime.date.today().isoformat())
 
 
-def context(catalog):
+def context(catalog, at):
     """Everything calculator.md.j2 needs, computed by the engine."""
-    model = default_model(catalog)
-    args = {**DEFAULT_WORKLOAD, "model": model.slug}
+    model = default_model(catalog, at)
+    args = {**DEFAULT_WORKLOAD, "model": model.slug, "at": at}
     estimate = api.estimate_view(catalog, args)
     ranked = api.rank_view(catalog, args)
     problems = estimate["errors"] + ranked["errors"]
@@ -50,7 +52,7 @@ def context(catalog):
         raise ValueError(f"the calculator's default workload does not price: {problems}")
     groups = []
     for fid, family in catalog.families.items():
-        models = catalog.family_models(fid)
+        models = [m for m in catalog.family_models(fid) if m.callable_on(at)]   # never a retired one
         if models:
             groups.append({"id": fid, "name": family.name, "models": models})
     family_names = {fid: f.name for fid, f in catalog.families.items()}
@@ -61,6 +63,7 @@ def context(catalog):
         "site": catalog.site,
         "brand": catalog.site.get("brand", "the gateway"),
         "model": model,
+        "at": at,
         "groups": groups,
         "fields": [{"name": name, "label": label, "help": help_,
                     "value": str(DEFAULT_WORKLOAD[name])} for name, label, help_ in COUNT_FIELDS],
@@ -79,6 +82,6 @@ def context(catalog):
     }
 
 
-def pages(catalog):
-    markdown = render("calculator.md.j2", **context(catalog))
+def pages(catalog, at=None):
+    markdown = render("calculator.md.j2", **context(catalog, at or datetime.date.today().isoformat()))
     return [Page(SRC_URI, markdown, edit_path="", in_nav=True)]

@@ -82,8 +82,8 @@ def _example_model(catalog, family, figs):
     prices cache reads apart (any that fits when none does)."""
     def fits(m):
         return m.context_window >= EXAMPLE["input"] + EXAMPLE["output"]
-    return (catalog.default_model(family.id, where=lambda m: fits(m) and not figs.rate(m, "cache_read")["billed_as_input"])
-            or catalog.default_model(family.id, where=fits))
+    return (catalog.default_model(figs.at, family.id, where=lambda m: fits(m) and not figs.rate(m, "cache_read")["billed_as_input"])
+            or catalog.default_model(figs.at, family.id, where=fits))
 
 
 def cache_page(catalog, figs):
