@@ -159,16 +159,23 @@ class Model:
         return [e for e in self.scheduled if e.start > day]
 
     def status_on(self, day):
-        """The model's status on ISO date `day`: upcoming (before `released`), retired (from
-        `retires_on`), deprecated (from `deprecated_on`, or as the data says), else the data's
-        status (active or preview)."""
+        """The model's status on ISO date `day`. Where the data has a date, the date decides:
+        upcoming before `released`, retired from `retires_on`, deprecated from `deprecated_on`
+        (or, with no such date, once a retirement is announced). Without dates, the status the
+        data lists (active, preview, deprecated, retired)."""
         if self.released and day < self.released:
             return "upcoming"
-        if self.status == "retired" or (self.retires_on and day >= self.retires_on):
+        if self.retires_on:
+            if day >= self.retires_on:
+                return "retired"
+        elif self.status == "retired":
             return "retired"
-        if self.status == "deprecated" or (self.deprecated_on and day >= self.deprecated_on):
+        if self.deprecated_on:
+            if day >= self.deprecated_on:
+                return "deprecated"
+        elif self.status in ("deprecated", "retired"):
             return "deprecated"
-        return self.status
+        return "active" if self.status in ("deprecated", "retired") else self.status
 
     def callable_on(self, day):
         return self.status_on(day) not in ("retired", "upcoming")
@@ -234,8 +241,7 @@ def _model_to_dict(m):
         d["scheduled"] = [{"from": s.start, "prices": s.prices.base.to_dict(),
                            "tiers": [t.to_dict() for t in s.prices.tiers], "note": s.note, "source": s.source}
                           for s in m.scheduled]
-    if m.window != WINDOW_PROMPT:
-        d["window"] = m.window
+    d["window"] = m.window
     return d
 
 

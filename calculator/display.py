@@ -175,5 +175,37 @@ def change_text(start, before, after, fields):
     """A scheduled price change: "From 2027-01-01: input $0.75 -> $1.50, output $3.75 -> $7.50."
     before/after: calculator.catalog.Rates; fields: the price fields to name."""
     parts = [f"{BY_PRICE[name].price_label.lower()} {rate(before.rate(name))} \u2192 {rate(after.rate(name))}"
-             for name in fields if before.rate(name) != after.rate(name)]
+             for name in fields if before.rate(name) != after.rate(name)
+             and (name == "input" or getattr(before, name) is not None or getattr(after, name) is not None)]
     return f"From {start}: " + (", ".join(parts) if parts else "the same rates") + "."
+
+
+def status_cell(model, day):
+    """A model's status on `day` as tables show it: "active", "deprecated, retires 2026-12-11",
+    "retired 2026-11-30"."""
+    status = model.status_on(day)
+    if status == "deprecated":
+        return f"deprecated, retires {model.retires_on}" if model.retires_on else "deprecated"
+    if status == "retired":
+        return f"retired {model.retires_on}"
+    if status == "upcoming":
+        return f"from {model.released}"
+    return status
+
+
+def lifecycle_note(model, day):
+    """(title, text) of the notice on a model's page on `day`, or None for an active model."""
+    status = model.status_on(day)
+    instead = f" Use {model.replacement} instead." if model.replacement else ""
+    if status == "retired":
+        return ("Retired", f"Retired on {model.retires_on}: the provider no longer serves this model, so "
+                           f"requests for it fail.{instead} Its prices stay here as history.")
+    if status == "deprecated":
+        when = f" on {model.retires_on}" if model.retires_on else ""
+        return ("Deprecated", f"The provider is retiring this model{when}.{instead or ' Plan a move to a current model.'}")
+    if status == "preview":
+        return ("Preview", "The provider offers this model as a preview: its behaviour and price can change "
+                           "at short notice.")
+    if status == "upcoming":
+        return ("Not yet released", f"Callable from {model.released}.")
+    return None

@@ -124,8 +124,9 @@ def test_estimate_json_agrees_with_an_independent_calculation_for_every_default_
             code, out, err = cli(capsys, "estimate", "--model", model["slug"], "--input", str(n_in),
                                  "--cache-read", str(n_read), "--cache-write", str(n_w5),
                                  "--output", str(n_out), "--requests", "2", "--json", "--at", day)
-            window = n_in + (n_out if provider.get("window_counts") == "prompt_and_output" else 0)
-            retired = str(model.get("retires_on") or "9999") <= day or model["status"] == "retired"
+            rule = model.get("window_counts", provider.get("window_counts"))
+            window = n_in + (n_out if rule == "prompt_and_output" else 0)
+            retired = str(model.get("retires_on") or "9999") <= day   # the date decides
             if retired or window > model["context_window"] or n_in > model["context_window"] \
                     or n_out > model["max_output"]:
                 assert code == 1 and out and ("retired" in err or "bills nothing" in err), (model["slug"], err)

@@ -23,7 +23,7 @@ from hooks.sitegen import markers
 from calculator.buckets import BUCKETS
 from hooks.sitegen.figures import WORKLOADS
 from hooks.data.load import load_catalog
-from sitebuild import REPO, BuildFailed, build_site, copy_data
+from sitebuild import REPO, BuildFailed, build_site, copy_data, data_date
 
 BUCKET_LABELS = {b.billed: b.price_label for b in BUCKETS}
 
@@ -115,8 +115,15 @@ def table_with(html, first_header):
     return out
 
 
+DAY = data_date(REPO / "data").isoformat()   # the date the `site` fixture is built for
+
+
+def callable_models(catalog):
+    return [m for m in catalog.models if m.callable_on(DAY)]
+
+
 def engine_rates(catalog, slug, input_tokens=0):
-    view = api.estimate_view(catalog, {"model": slug, "input": input_tokens})
+    view = api.rates_view(catalog, {"model": slug, "input": input_tokens, "at": DAY})
     assert not view["errors"], view["errors"]
     return {r["bucket"]: r for r in view["rows"]}
 
@@ -236,19 +243,30 @@ def test_no_broken_internal_link_or_anchor(site):
 # ---- models -----------------------------------------------------------------------------------------
 
 def test_every_slug_is_in_the_tables(site, catalog):
+    """Callable models with their slug to copy; retired ones listed apart, their slug offered nowhere."""
     index = site.html("models/")
+    retired = [m for m in catalog.models if m.status_on(DAY) == "retired"]
+    assert retired, "the default data has retired models (claude-sonnet-4-5, ...)"
     for m in catalog.models:
-        assert f'<code class="pb-slug" title="Click to copy">{m.slug}</code>' in index
-        assert f'<code class="pb-slug" title="Click to copy">{m.slug}</code>' in site.html(f"models/family/{m.family}/")
+        copy = f'<code class="pb-slug" title="Click to copy">{m.slug}</code>'
         assert f'href="../../models/{m.slug}/"' in site.html(f"pricing/{m.family}/")
         assert f'href="../../models/{m.slug}/"' in site.html("pricing/tracker/")
-        assert f"<code>{m.slug}\n</code>" in site.html(f"models/{m.slug}/"), "the copyable slug block"
+        page = site.html(f"models/{m.slug}/")
+        if m in retired:
+            assert copy not in index and copy not in site.html(f"models/family/{m.family}/")
+            assert f'href="{m.slug}/"' in index and f"Retired on {m.retires_on}" in page
+            assert f"<code>{m.slug}\n</code>" not in page and "/chat/completions" not in page
+            if m.replacement:
+                assert f"Use {m.replacement} instead" in page
+        else:
+            assert copy in index and copy in site.html(f"models/family/{m.family}/")
+            assert f"<code>{m.slug}\n</code>" in page, "the copyable slug block"
 
 
 def test_model_table_shows_engine_figures(site, catalog):
     (table,) = table_with(site.html("models/"), "Model")
-    assert len(table) == len(catalog.models)
-    for m in catalog.models:
+    assert len(table) == len(callable_models(catalog))
+    for m in callable_models(catalog):
         row = table[m.name]
         rates = engine_rates(catalog, m.slug)
         assert row[1] == m.slug
@@ -259,7 +277,8 @@ def test_model_table_shows_engine_figures(site, catalog):
 
 
 def test_model_pages_show_engine_rates_tiers_and_workloads(site, catalog):
-    workloads = {w["id"]: {r["slug"]: r for r in api.rank_view(catalog, w["usage"])["rows"]} for w in WORKLOADS}
+    workloads = {w["id"]: {r["slug"]: r for r in api.rank_view(catalog, {**w["usage"], "at": DAY})["rows"]}
+                 for w in WORKLOADS}
     for m in catalog.models:
         html = site.html(f"models/{m.slug}/")
         rate_tables = table_with(html, "Token bucket")
@@ -272,10 +291,13 @@ def test_model_pages_show_engine_rates_tiers_and_workloads(site, catalog):
                 assert row[1] == rates[bucket]["official_rate_text"], (m.slug, bucket)
                 assert row[2] == rates[bucket]["gateway_rate_text"], (m.slug, bucket)
                 assert ("(input rate)" in row[1]) == rates[bucket]["billed_as_input"]
+        if not m.callable_on(DAY):
+            assert table_with(html, "Workload") == [], "no workload figures for a retired model"
+            continue
         (work,) = table_with(html, "Workload")
         for w, row in zip(WORKLOADS, work.values()):
             expected = workloads[w["id"]][m.slug]
-            if w["usage"]["input"] + w["usage"]["output"] <= m.context_window:
+            if expected["fits"]:
                 assert row[2] == expected["official"]["display"]
                 assert row[3].split(" (")[0] == expected["gateway"]["display"]
             else:
@@ -293,13 +315,13 @@ def test_every_curl_example_names_an_existing_slug(site, catalog):
             for slug in re.findall(r'"model":\s*"([^"]+)"', code):
                 seen += 1
                 assert slug in known, f"{page.relative_to(site.site_dir)}: curl example names {slug!r}"
-    assert seen >= len(catalog.models)
-    for m in catalog.models:
+    assert seen >= len(callable_models(catalog))
+    for m in callable_models(catalog):
         assert f'"model": "{m.slug}"' in "".join(parse(site.html(f"models/{m.slug}/")).codes)
 
 
 def test_claude_pages_show_both_routes_others_one(site, catalog):
-    for m in catalog.models:
+    for m in callable_models(catalog):
         html = site.html(f"models/{m.slug}/")
         assert "/v1/chat/completions" in html
         assert ("/anthropic/v1/messages" in html) == (catalog.families[m.family].provider == "anthropic")
@@ -319,9 +341,8 @@ def test_family_comparisons_show_engine_figures(site, catalog):
             assert row[2] == rates["uncached_input"]["gateway_rate_text"]
             assert row[3] == rates["output"]["official_rate_text"]
             assert row[4] == rates["output"]["gateway_rate_text"]
-            chat = api.rank_view(catalog, {**WORKLOADS[0]["usage"], "family": f.id})["rows"]
-            assert row[7] == next(r["percent"] for r in chat if r["slug"] == m.slug) + "%"
-        ranked = api.rank_view(catalog, {**WORKLOADS[1]["usage"], "family": f.id})["rows"]
+            assert row[7] == f"{m.ratio * 100:.1f}%"
+        ranked = api.rank_view(catalog, {**WORKLOADS[1]["usage"], "family": f.id, "at": DAY})["rows"]
         ranked_table = tables[-1]
         assert list(ranked_table) == [r["name"] for r in ranked], "cheapest first, as the engine ranks"
         for r in ranked:

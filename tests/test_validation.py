@@ -298,17 +298,40 @@ def test_not_stale_at_the_limit(data):
 
 # -- deprecation -------------------------------------------------------------------------------
 
-def test_deprecated_without_deprecated_on(data, anthropic):
-    mutate(anthropic, "    deprecated_on: 2026-06-30\n", "")
+def test_retired_without_retires_on(data, anthropic):
+    mutate(anthropic, "    status: deprecated\n", "    status: retired\n")
     result = load(data)
-    expect(result, data, anthropic, line_of(anthropic, "status: deprecated"), "deprecated", "deprecated_on",
+    expect(result, data, anthropic, line_of(anthropic, "status: retired"), "retired", "retires_on",
            "claude-old-1")
 
 
-def test_deprecated_on_for_an_active_model(data, openai):
-    mutate(openai, "    status: preview\n", "    status: preview\n    deprecated_on: 2026-06-30\n")
+def test_active_after_its_retirement_date_is_a_warning(data, openai):
+    mutate(openai, "    status: preview\n", "    status: preview\n    retires_on: 2026-01-15\n")
+    result = load(data)   # dated 2026-02-01
+    (warning,) = [p for p in result.warnings if "retired on 2026-01-15" in p.message]
+    assert warning.line == line_of(openai, "status: preview") and "write status: retired" in warning.message
+    assert result.catalog.model("gpt-test").status_on("2026-01-15") == "retired"
+    assert result.catalog.model("gpt-test").status_on("2026-01-14") == "preview"
+
+
+def test_lifecycle_dates_in_order(data, openai):
+    mutate(openai, "    status: preview\n", "    status: preview\n    released: 2026-08-01\n    retires_on: 2026-06-30\n")
     result = load(data)
-    expect(result, data, openai, line_of(openai, "deprecated_on"), "only allowed when status is deprecated")
+    expect(result, data, openai, line_of(openai, "retires_on: 2026-06-30"), "before released 2026-08-01")
+
+
+def test_replacement_must_be_a_slug_of_the_catalog(data, openai):
+    mutate(openai, "    status: preview\n", "    status: preview\n    replacement: gpt-nope\n")
+    result = load(data)
+    expect(result, data, openai, line_of(openai, "replacement: gpt-nope"), "gpt-nope", "not the slug")
+
+
+def test_scheduled_prices_after_the_history(data, anthropic):
+    text = anthropic.read_text()
+    assert "  - until: 2025-06-01\n" in text
+    mutate(anthropic, "    history:\n", '    scheduled:\n      - from: 2025-05-01\n        prices: {input: "4.00", output: "16.00"}\n    history:\n')
+    result = load(data)
+    expect(result, data, anthropic, line_of(anthropic, "from: 2025-05-01"), "not after 2025-10-01", "scheduled")
 
 
 # -- slugs, aliases, families, overrides, provider --------------------------------------------
@@ -519,7 +542,7 @@ def test_error_rules_get_the_error_docs_and_their_problems_are_reported(data, mo
                                                "title: Auth\n")
     seen = {}
 
-    def fake(docs, catalog_dict):
+    def fake(docs, catalog_dict, today):
         seen["docs"] = docs
         seen["slugs"] = [m["slug"] for m in catalog_dict["models"]]
         return [docs[0].problem(("title",), "title: made-up rule")]

@@ -116,6 +116,7 @@ def load_catalog(data_dir, today=None, strict=False):
     for doc in model_docs:
         models_yaml.check_file(ctx, doc, families)
     models_yaml.check_names(ctx, model_docs)
+    models_yaml.check_replacements(ctx, model_docs)
     if site_doc is not None:
         site_yaml.check_overrides(ctx, site_doc)
 
@@ -151,7 +152,7 @@ def load_catalog(data_dir, today=None, strict=False):
             if clean:
                 error_docs.append(doc)
     try:
-        found = check_errors(error_docs, catalog_dict)
+        found = check_errors(error_docs, catalog_dict, today)
         if not complete:
             # a provider file that did not parse may hold the slug a fast check names: its own
             # problem is reported, and a second message in every error family would only mislead
@@ -189,6 +190,16 @@ def _model_dict(doc, m):
                     if isinstance(h, dict)],
         "file": doc.path,
     }
-    if m.get("deprecated_on"):
-        d["deprecated_on"] = m["deprecated_on"]
+    for name in ("deprecated_on", "retires_on", "replacement", "released"):
+        if m.get(name):
+            d[name] = m[name]
+    minimum = m.get("min_cache_tokens", doc.data.get("min_cache_tokens"))
+    if minimum:
+        d["min_cache_tokens"] = minimum
+    d["window"] = m.get("window_counts", doc.data.get("window_counts")) or "prompt"
+    scheduled = [{"from": s.get("from"), "prices": s.get("prices"), "tiers": list(s.get("tiers") or ()),
+                  "note": s.get("note") or "", "source": s.get("source") or ""}
+                 for s in (m.get("scheduled") if isinstance(m.get("scheduled"), list) else ()) if isinstance(s, dict)]
+    if scheduled:
+        d["scheduled"] = scheduled
     return d

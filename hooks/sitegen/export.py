@@ -9,6 +9,7 @@
 The schemas are the files data/schema/<name>-export.schema.json, published unchanged. Rates come
 from the engine (hooks/sitegen/figures.py), never from arithmetic here.
 """
+import datetime
 import json
 import re
 from pathlib import Path
@@ -50,10 +51,11 @@ def _dump(data):
     return _json(data, indent=1)
 
 
-def models_export(catalog, site_url=""):
+def models_export(catalog, figs, site_url=""):
     return {
         "$schema": _abs(site_url, "api/models.schema.json"),
         "version": FORMAT_VERSION,
+        "at": figs.at,
         "brand": catalog.site.get("brand", ""),
         "base_url": catalog.site.get("base_url", ""),
         "routes": dict(catalog.site.get("routes") or {}),
@@ -62,8 +64,10 @@ def models_export(catalog, site_url=""):
         "models": [{
             "slug": m.slug, "name": m.name, "family": m.family, "provider": m.provider,
             "provider_name": m.provider_name, "provider_model_id": m.provider_model_id,
-            "context_window": m.context_window, "max_output": m.max_output, "status": m.status,
-            "deprecated_on": m.deprecated_on or None, "aliases": list(m.aliases),
+            "context_window": m.context_window, "max_output": m.max_output, "window_counts": m.window,
+            "min_cache_tokens": m.min_cache_tokens or None, "status": m.status_on(figs.at),
+            "released": m.released or None, "deprecated_on": m.deprecated_on or None,
+            "retires_on": m.retires_on or None, "replacement": m.replacement or None, "aliases": list(m.aliases),
             "url": _abs(site_url, f"models/{m.slug}/"),
         } for m in catalog.models],
     }
@@ -73,6 +77,28 @@ def _rate_set(rates):
     official = {r["field"]: r["official"] for r in rates}
     gateway = {r["field"]: r["gateway"] for r in rates}
     return official, gateway, [r["field"] for r in rates if r["billed_as_input"]]
+
+
+def _day_before(iso):
+    return (datetime.date.fromisoformat(iso) - datetime.timedelta(days=1)).isoformat()
+
+
+def _periods(m, figs):
+    """The model's price timeline: past, current and scheduled periods, each with the engine's
+    base rates in force then ({from, until} are ISO dates, null where open)."""
+    bounds = [h.until for h in m.history] + [s.start for s in m.scheduled]
+    starts = [None] + bounds
+    ends = bounds + [None]
+    out = []
+    for i, (start, end) in enumerate(zip(starts, ends)):
+        day = start or (_day_before(end) if end else figs.at)   # a day inside the period
+        official, gateway, _ = _rate_set(figs.rates(m, 0, at=day))
+        kind = "past" if i < len(m.history) else "current" if i == len(m.history) else "scheduled"
+        note = (m.history[i].note if kind == "past" else
+                m.scheduled[i - len(m.history) - 1].note if kind == "scheduled" else "")
+        out.append({"from": start, "until": end, "kind": kind, "official": official, "gateway": gateway,
+                    "note": note})
+    return out
 
 
 def prices_export(catalog, figs, site_url=""):
@@ -86,10 +112,11 @@ def prices_export(catalog, figs, site_url=""):
         models.append({"slug": m.slug, "family": m.family, "ratio": str(m.ratio),
                        "ratio_note": m.ratio_note, "official": official, "gateway": gateway,
                        "billed_as_input": as_input, "tiers": tiers, "source": m.source,
-                       "checked": m.checked})
+                       "checked": m.checked, "periods": _periods(m, figs)})
     return {
         "$schema": _abs(site_url, "api/prices.schema.json"),
         "version": FORMAT_VERSION,
+        "at": figs.at,
         "currency": "USD",
         "unit": "per 1M tokens",
         "families": [{"id": f.id, "ratio": str(f.ratio), "label": f.label} for f in catalog.families.values()],
@@ -221,7 +248,7 @@ def files(catalog, docs, schema_dir, site_url="", use_directory_urls=True, figs=
     figs = figs or Figures(catalog)   # the build passes its own (dated by the build date)
     schema_dir = Path(schema_dir)
     out = {
-        "api/models.json": _dump(models_export(catalog, site_url)),
+        "api/models.json": _dump(models_export(catalog, figs, site_url)),
         "api/prices.json": _dump(prices_export(catalog, figs, site_url)),
         "api/errors.json": _dump(errors_export(catalog, site_url)),
         "llms.txt": llms_txt(catalog, docs, site_url, use_directory_urls),

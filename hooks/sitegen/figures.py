@@ -98,6 +98,18 @@ class Figures:
         return [{"workload": w, "row": table[w["id"]][model.slug], "fits": table[w["id"]][model.slug]["fits"]}
                 for w in WORKLOADS if model.slug in table[w["id"]]]
 
+    def status(self, model):
+        """The model's status on the build date, and its table cell."""
+        return model.status_on(self.at), display.status_cell(model, self.at)
+
+    def upcoming(self, model):
+        """The scheduled price changes after the build date, each as a sentence."""
+        texts, before = [], model.prices_at(self.at).base
+        for entry in model.changes_after(self.at):
+            texts.append(display.change_text(entry.start, before, entry.prices.base, PRICE_FIELDS))
+            before = entry.prices.base
+        return texts
+
     def estimate(self, model, usage):
         """The engine's full view of one request on one model (for worked examples)."""
         return _checked(estimate_view(self.catalog, {"model": model.slug, "at": self.at, **usage}),

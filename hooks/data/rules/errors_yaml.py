@@ -15,6 +15,7 @@ rule names the file and line of the value at fault:
   and every URL is https;
 - the examples cover both routes.
 """
+import datetime
 import difflib
 import re
 from pathlib import Path
@@ -62,7 +63,8 @@ def topic_pages(catalog_dict):
 
 
 class _Checker:
-    def __init__(self, catalog_dict, docs):
+    def __init__(self, catalog_dict, docs, today):
+        self.today = today.isoformat()
         self.problems = []
         self.models = {}
         for m in as_list(catalog_dict.get("models")):
@@ -107,9 +109,15 @@ class _Checker:
             self.add(doc, path, f"{dotted(path)}: '{slug}' is not a model slug or alias in data/models/*.yaml, "
                                 f"so the {ROUTES[route]} fast check would fail as copied{hint}")
             return
-        if model.get("status") == "deprecated":
-            self.add(doc, path, f"{dotted(path)}: '{slug}' is deprecated (retires {model.get('deprecated_on')}); "
-                                "a fast check should use an active model", "warning")
+        retires, deprecated = str(model.get("retires_on") or ""), str(model.get("deprecated_on") or "")
+        if model.get("status") == "retired" or (retires and retires <= self.today):
+            instead = f"; use {model['replacement']}" if model.get("replacement") else ""
+            self.add(doc, path, f"{dotted(path)}: '{slug}' was retired on {retires or 'a past date'}, so the "
+                                f"{ROUTES[route]} fast check would fail as copied{instead}")
+        elif model.get("status") == "deprecated" or (deprecated and deprecated <= self.today):
+            when = f" (retires {retires})" if retires else ""
+            self.add(doc, path, f"{dotted(path)}: '{slug}' is deprecated{when}; a fast check should use an "
+                                "active model", "warning")
         if route == "anthropic" and model.get("provider") not in (None, "anthropic"):
             self.add(doc, path, f"{dotted(path)}: '{slug}' is a {model.get('provider')} model; the "
                                 "Anthropic-native check should use a Claude model", "warning")
@@ -226,11 +234,12 @@ class _Checker:
                                     f"{sharer[0].path}:{sline}:{scol}{same}; {hint}")
 
 
-def check_errors(docs, catalog_dict):
+def check_errors(docs, catalog_dict, today=None):
     """docs: YamlDoc list for data/errors/*.yaml that passed the schema; catalog_dict: the catalog
-    dict the loader built. Returns a list of Problem (file:line of each mistake)."""
+    dict the loader built; today: the day the check is for (a model's status follows its dates).
+    Returns a list of Problem (file:line of each mistake)."""
     docs = [d for d in docs if isinstance(getattr(d, "data", None), dict)]
-    checker = _Checker(catalog_dict if isinstance(catalog_dict, dict) else {}, docs)
+    checker = _Checker(catalog_dict if isinstance(catalog_dict, dict) else {}, docs, today or datetime.date.today())
     for doc in docs:
         checker.family(doc)
     checker.phrases_across(docs)

@@ -39,7 +39,7 @@ def _model(ctx, doc, base, m, families):
     _rate_set(ctx, doc, base + ("prices",))
     _tiers(ctx, doc, base + ("tiers",))
     checked = ctx.date(doc, base + ("checked",))
-    ctx.date(doc, base + ("deprecated_on",))
+    _lifecycle(ctx, doc, base, m)
     if checked and checked > ctx.today:
         ctx.add(doc, base + ("checked",), f"{label('checked')}: {checked} is in the future (today is "
                                           f"{ctx.today}); write the date the price was compared with "
@@ -69,6 +69,86 @@ def _model(ctx, doc, base, m, families):
                                              f"{checked}; history holds prices that ended before the "
                                              "current ones were checked")
         previous = (until, doc.where(hpath + ("until",))[0])
+    _scheduled(ctx, doc, base, m, previous)
+
+
+def _scheduled(ctx, doc, base, m, last_history):
+    """Scheduled periods: consistent prices, `from` ascending and after the last history `until`
+    (the current prices need at least one day of their own)."""
+    previous = last_history
+    for j, entry in enumerate(as_list(m.get("scheduled"))):
+        spath = base + ("scheduled", j)
+        if not isinstance(entry, dict):
+            continue
+        _rate_set(ctx, doc, spath + ("prices",))
+        _tiers(ctx, doc, spath + ("tiers",))
+        start = ctx.date(doc, spath + ("from",))
+        if start is None:
+            continue
+        where = field_label(doc, spath + ("from",))
+        if previous is not None and start <= previous[0]:
+            what = "the last history 'until'" if previous is last_history else "the scheduled period before it"
+            ctx.add(doc, spath + ("from",), f"{where}: {start} is not after {previous[0]} (line {previous[1]}), "
+                                            f"{what}; scheduled prices are oldest first and each starts after "
+                                            "the current prices began")
+        previous = (start, doc.where(spath + ("from",))[0])
+
+
+def _lifecycle(ctx, doc, base, m):
+    """released <= deprecated_on < retires_on; the status the data lists agrees with the dates on
+    the day the check is for."""
+    label = lambda *p: field_label(doc, base + p)  # noqa: E731
+    dates = {name: ctx.date(doc, base + (name,)) for name in ("released", "deprecated_on", "retires_on")}
+    released, deprecated, retires = dates["released"], dates["deprecated_on"], dates["retires_on"]
+    for early, late in (("released", "deprecated_on"), ("released", "retires_on"), ("deprecated_on", "retires_on")):
+        if dates[early] and dates[late] and dates[late] < dates[early]:
+            ctx.add(doc, base + (late,), f"{label(late)}: {dates[late]} is before {early} {dates[early]}; "
+                                         "a model is released, then deprecated, then retired")
+    status = m.get("status")
+    if status == "retired" and not retires:
+        ctx.add(doc, base + ("status",), f"{label('status')}: a retired model needs retires_on, the day the "
+                                         "provider stopped serving it (YYYY-MM-DD)")
+    elif status in ("active", "preview", "deprecated") and retires and retires <= ctx.today:
+        ctx.add(doc, base + ("status",), f"{label('status')}: listed as {status}, but it retired on {retires} "
+                                         "(retires_on): write status: retired", "warning")
+    elif status in ("active", "preview") and deprecated and deprecated <= ctx.today:
+        ctx.add(doc, base + ("status",), f"{label('status')}: listed as {status}, but it was deprecated on "
+                                         f"{deprecated} (deprecated_on): write status: deprecated", "warning")
+    if released and status in ("deprecated", "retired") and released > ctx.today:
+        ctx.add(doc, base + ("released",), f"{label('released')}: {released} is after today, but the model "
+                                           f"is listed as {status}")
+    minimum, window = m.get("min_cache_tokens"), m.get("context_window")
+    if isinstance(minimum, int) and isinstance(window, int) and minimum > window:
+        ctx.add(doc, base + ("min_cache_tokens",), f"{label('min_cache_tokens')}: {minimum} is more than the "
+                                                   f"context window ({window}); no prompt could be cached")
+
+
+def check_replacements(ctx, docs):
+    """Each `replacement` names another model of the catalog (a slug, not an alias), one that is
+    not retired itself on the day of the check. Runs after check_names."""
+    for doc in docs:
+        for i, m in enumerate(as_list(doc.data.get("models"))):
+            if not isinstance(m, dict) or not isinstance(m.get("replacement"), str):
+                continue
+            path, target = ("models", i, "replacement"), m["replacement"]
+            where = field_label(doc, path)
+            if target == m.get("slug"):
+                ctx.add(doc, path, f"{where}: '{target}' is this model itself; name the model to use instead")
+            elif target in ctx.alias_of:
+                ctx.add(doc, path, f"{where}: '{target}' is an alias of {ctx.alias_of[target]}; write the slug: "
+                                   f"replacement: {ctx.alias_of[target]}")
+            elif target not in ctx.slugs:
+                if ctx.complete:
+                    close = difflib.get_close_matches(target, list(ctx.slugs), n=1, cutoff=0.6)
+                    hint = f"; did you mean '{close[0]}'?" if close else ""
+                    ctx.add(doc, path, f"{where}: '{target}' is not the slug of any model in models/*.yaml{hint}")
+            else:
+                tdoc, tpath = ctx.slugs[target]
+                other = tdoc.get(tpath[:-1]) or {}
+                retires = other.get("retires_on")
+                if other.get("status") == "retired" or (isinstance(retires, str) and retires <= ctx.today.isoformat()):
+                    ctx.add(doc, path, f"{where}: '{target}' is retired itself; name a model customers can call",
+                            "warning")
 
 
 def _rate_set(ctx, doc, path):

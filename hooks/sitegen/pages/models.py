@@ -28,8 +28,10 @@ def table_rows(catalog, models, figs):
     rows = []
     for m in models:
         rates = {r["field"]: r for r in figs.rates(m)}
+        status, cell = figs.status(m)
         rows.append({"m": m, "family": catalog.families[m.family], "input": rates["input"],
-                     "output": rates["output"], "cache_read": rates["cache_read"]})
+                     "output": rates["output"], "cache_read": rates["cache_read"],
+                     "status": cell, "callable": status not in ("retired", "upcoming")})
     return rows
 
 
@@ -45,10 +47,12 @@ def model_page(catalog, m, figs):
     family = catalog.families[m.family]
     site = catalog.site
     workloads = figs.model_workloads(m)
-    chat = workloads[0]["row"]
+    status, cell = figs.status(m)
     markdown = render(
         "model.md.j2", m=m, family=family, site=site, rates=figs.rates(m), tiers=figs.tiers(m),
-        workloads=workloads, percent=chat["percent"], tags=model_tags(m),
+        workloads=workloads, percent=display.ratio_percent(m.ratio), tags=model_tags(m),
+        status=status, status_cell=cell, notice=display.lifecycle_note(m, figs.at),
+        upcoming=figs.upcoming(m), retired=status == "retired",
         ratio_text=display.ratio_text(plain(m.ratio), m.ratio_note),
         anthropic=family.provider == "anthropic" and bool(site["routes"].get("anthropic")),
     )

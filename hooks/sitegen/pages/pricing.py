@@ -34,8 +34,9 @@ def _rows(catalog, models, figs):
 
 
 def _percent(figs, m):
-    """Gateway as a percentage of official, as the engine computes it for a chat turn."""
-    return figs.workloads()[WORKLOADS[0]["id"]][m.slug]["percent"]
+    """Gateway as a percentage of official ("35.0"): gateway = official x ratio exactly, so it is
+    the ratio's, the same figure the engine's ranking gives for any workload."""
+    return display.percent(m.ratio, 1)
 
 
 def _provider_name(catalog, family):
