@@ -122,6 +122,12 @@ def callable_models(catalog):
     return [m for m in catalog.models if m.callable_on(DAY)]
 
 
+def engine_rates_on(catalog, slug, day, input_tokens=0):
+    view = api.rates_view(catalog, {"model": slug, "input": input_tokens, "at": day})
+    assert not view["errors"], view["errors"]
+    return {r["bucket"]: r for r in view["rows"]}
+
+
 def engine_rates(catalog, slug, input_tokens=0):
     view = api.rates_view(catalog, {"model": slug, "input": input_tokens, "at": DAY})
     assert not view["errors"], view["errors"]
@@ -382,15 +388,23 @@ def test_tracker_lists_every_official_price_with_source_and_date(site, catalog):
         rates = engine_rates(catalog, m.slug)
         assert row[2] == rates["uncached_input"]["official_rate_text"]
         assert row[3] == rates["output"]["official_rate_text"]
-        assert row[8].startswith(m.checked)
+        assert row[9].startswith(m.checked)
         assert f'href="{m.source}"' in site.html("pricing/tracker/")
+        # announced changes: Gemini 3.8 Flash's end of its introductory rate
+        future = [s for s in m.scheduled if s.start > DAY]
+        assert (row[7] != "") == bool(future), m.slug
+        for s in future:
+            assert f"from {s.start}: input {engine_rates_on(catalog, m.slug, s.start)['uncached_input']['official_rate_text']}" in row[7]
+    assert any(m.scheduled for m in catalog.models), "the default data has an announced change"
 
 
 def test_price_changes_newest_first_with_engine_rates(site, catalog):
     html = site.html("pricing/changes/")
-    days = re.findall(r'<h2 id="[^"]*">(\d{4}-\d{2}-\d{2})<a', html)
-    expected = sorted({h.until for m in catalog.models for h in m.history}, reverse=True)
-    assert days == expected
+    days = re.findall(r'<h3 id="[^"]*">(\d{4}-\d{2}-\d{2})( \(announced\))?<a', html)
+    bounds = {h.until for m in catalog.models for h in m.history} | {s.start for m in catalog.models for s in m.scheduled}
+    assert days == [(d, " (announced)") for d in sorted(b for b in bounds if b > DAY)] + \
+        [(d, "") for d in sorted((b for b in bounds if b <= DAY), reverse=True)]
+    assert any(a for _, a in days), "the announced change is listed"
     # one sample checked by hand against the engine: the first history entry of the first model with one
     m = next(m for m in catalog.models if m.history)
     entry = m.history[0]
@@ -410,7 +424,7 @@ def test_stale_prices_are_flagged_on_the_page_and_warned(tmp_path, catalog):
     stale_warnings = [w for w in built.warnings if "stale_after_days" in w]
     assert len(stale_warnings) == len(catalog.models)
     (table,) = table_with(built.html("pricing/tracker/"), "Model")
-    assert all("stale" in row[8] for row in table.values())
+    assert all("stale" in row[9] for row in table.values())
     assert "not checked for more than" in built.html("pricing/tracker/")
     with pytest.raises(BuildFailed) as failed:
         build_site(tmp_path / "strict", pyodide=False, today=late)

@@ -102,11 +102,12 @@ class Figures:
         """The model's status on the build date, and its table cell."""
         return model.status_on(self.at), display.status_cell(model, self.at)
 
-    def upcoming(self, model):
-        """The scheduled price changes after the build date, each as a sentence."""
+    def upcoming(self, model, cells=False):
+        """The scheduled price changes after the build date, each as a sentence (or a table cell)."""
         texts, before = [], model.prices_at(self.at).base
+        write = display.change_cell if cells else display.change_text
         for entry in model.changes_after(self.at):
-            texts.append(display.change_text(entry.start, before, entry.prices.base, PRICE_FIELDS))
+            texts.append(write(entry.start, before, entry.prices.base, PRICE_FIELDS))
             before = entry.prices.base
         return texts
 

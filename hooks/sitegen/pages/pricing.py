@@ -70,9 +70,11 @@ def compare_page(catalog, family, figs):
     cache_writes = any(not (r["cw5"]["billed_as_input"] and r["cw1"]["billed_as_input"]) for r in rows)
     ranked = figs.rank(COMPARE_WORKLOAD["usage"], family=family.id) if models else []
     provider_name = _provider_name(catalog, family)
+    announced = [{"m": m, "text": text} for m in models for text in figs.upcoming(m)]
     return Page(f"pricing/{family.id}.md",
                 render("compare.md.j2", site=catalog.site, family=family, provider_name=provider_name,
                        rows=rows, tier_rows=tier_rows, cache_writes=cache_writes, ranked=ranked,
+                       announced=announced,
                        workload=COMPARE_WORKLOAD, source=models[0].source if models else "",
                        tags=[f"{family.name} pricing"]),
                 edit_path=family_file(catalog, family), in_nav=True)
@@ -128,6 +130,7 @@ def tracker_page(catalog, figs, today=None):
         r["host"] = urlparse(r["m"].source).netloc
         r["stale"] = r["m"].slug in stale
         r["days"] = stale.get(r["m"].slug, 0)
+        r["next"] = "; ".join(figs.upcoming(r["m"], cells=True))
     return Page("pricing/tracker.md",
                 render("tracker.md.j2", site=catalog.site, rows=rows,
                        stale_after_days=catalog.site.get("stale_after_days") or "an unlimited number of",
@@ -139,34 +142,32 @@ def _day_before(iso):
     return (datetime.date.fromisoformat(iso) - datetime.timedelta(days=1)).isoformat()
 
 
-def _changed_rows(figs, m, entry, after_prices):
-    """Rows (label, before, after) for every official rate that differs across one history entry's
-    `until` date: the base rates, then each long-context tier either side had."""
-    before_day, after_day = _day_before(entry.until), entry.until
-    points = [(0, "")] + [(t, f", prompts above {display.tokens(t)} tokens")
-                          for t in sorted({t.above for t in entry.prices.tiers} |
-                                          {t.above for t in after_prices.tiers})]
+def _changed_rows(figs, m, day):
+    """Rows (label, before, after) for every official rate that differs across `day` (a history
+    `until` or a scheduled `from`): the base rates, then each long-context tier either side had."""
+    before_day = _day_before(day)
+    tiers = {t.above for t in m.prices_at(before_day).tiers} | {t.above for t in m.prices_at(day).tiers}
+    points = [(0, "")] + [(t, f", prompts above {display.tokens(t)} tokens") for t in sorted(tiers)]
     rows = []
     for tokens, suffix in points:
         before = figs.rates(m, tokens + 1 if tokens else 0, at=before_day)
-        after = figs.rates(m, tokens + 1 if tokens else 0, at=after_day)
+        after = figs.rates(m, tokens + 1 if tokens else 0, at=day)
         for b, a in zip(before, after):
             if (b["official"], b["billed_as_input"]) != (a["official"], a["billed_as_input"]):
-                rows.append({"label": b["label"] + suffix,
-                             "before": b["official_text"] + (" (as input)" if b["billed_as_input"] else ""),
-                             "after": a["official_text"] + (" (as input)" if a["billed_as_input"] else "")})
+                rows.append({"label": b["label"] + suffix, "before": b["official_cell"], "after": a["official_cell"]})
     return rows
 
 
 def changes_page(catalog, figs):
+    """Every change on record, past and announced: each history `until` and each scheduled `from`."""
     by_day = {}
     for m in catalog.models:
-        for j, entry in enumerate(m.history):
-            after_prices = m.history[j + 1].prices if j + 1 < len(m.history) else m.prices
-            by_day.setdefault(entry.until, []).append(
-                {"m": m, "note": entry.note, "rows": _changed_rows(figs, m, entry, after_prices)})
-    days = [{"date": day, "changes": by_day[day]} for day in sorted(by_day, reverse=True)]
-    return Page("pricing/changes.md", render("changes.md.j2", site=catalog.site, days=days),
+        for day, note in [(h.until, h.note) for h in m.history] + [(s.start, s.note) for s in m.scheduled]:
+            by_day.setdefault(day, []).append({"m": m, "note": note, "rows": _changed_rows(figs, m, day)})
+    past = [{"date": day, "changes": by_day[day]} for day in sorted(by_day, reverse=True) if day <= figs.at]
+    announced = [{"date": day, "changes": by_day[day]} for day in sorted(by_day) if day > figs.at]
+    return Page("pricing/changes.md", render("changes.md.j2", site=catalog.site, days=past,
+                                             announced=announced, at=figs.at),
                 edit_path=SITE_FILE, in_nav=True)
 
 
