@@ -15,6 +15,9 @@ def check(vectors):
     catalog = Catalog.from_dict(vectors["catalog"])
     for case in vectors.get("estimates", ()):
         got = api.estimate_view(catalog, case["args"])
+        for key, want in case.get("expect_view", {}).items():
+            if got.get(key) != want:
+                failures.append(f"{case['name']}: {key} is {got.get(key)!r}, expected {want!r}")
         if "expect_error" in case:
             fields = [e["field"] for e in got["errors"]]
             if case["expect_error"] not in fields:
@@ -27,6 +30,11 @@ def check(vectors):
         for key, want in case["expect"].items():
             if summary[key] != want:
                 failures.append(f"{case['name']}: {key} is {summary[key]}, expected {want}")
+    for case in vectors.get("ranks", ()):
+        got = api.rank_view(catalog, case["args"])
+        rows = [[r["slug"], r["fits"], r["gateway"]["exact"] if r["fits"] else None] for r in got.get("rows", ())]
+        if got["errors"] or rows != case["expect"]:
+            failures.append(f"{case['name']}: ranked {rows or got['errors']}, expected {case['expect']}")
     for case in vectors.get("display", ()):
         got = format_usd(Decimal(case["amount"]))
         if got != case["expect"]:
@@ -40,7 +48,7 @@ def check(vectors):
 
 
 def count(vectors):
-    return sum(len(vectors.get(k, ())) for k in ("estimates", "display", "usage"))
+    return sum(len(vectors.get(k, ())) for k in ("estimates", "ranks", "display", "usage"))
 
 
 def run_vectors(path):

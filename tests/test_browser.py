@@ -11,6 +11,7 @@ import json
 import re
 import subprocess
 import sys
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -32,10 +33,11 @@ READY = "#pb-status[data-state=ready]"
 LABELS = {  # the visible label of each field, as the issue fixes them
     "model": "Model", "input": "Input tokens", "cache_read": "Cache read tokens",
     "cache_write_5m": "Cache write tokens (5 min)", "cache_write_1h": "Cache write tokens (1 hour)",
-    "output": "Output tokens", "requests": "Requests", "balance": "Balance (USD)",
+    "output": "Output tokens", "requests": "Requests", "balance": "Balance (USD)", "at": "Prices on",
 }
 CLI_OPTIONS = {"input": "--input", "cache_read": "--cache-read", "cache_write_5m": "--cache-write",
-               "cache_write_1h": "--cache-write-1h", "output": "--output", "requests": "--requests"}
+               "cache_write_1h": "--cache-write-1h", "output": "--output", "requests": "--requests",
+               "at": "--at"}
 CSP_WATCH = """
 window.__csp = [];
 document.addEventListener("securitypolicyviolation",
@@ -389,7 +391,8 @@ def test_compare_table_sorted_and_filtered_by_family(calc, catalog):
     expect(rows.first.locator("td").nth(5)).to_have_text(ranked[0]["gateway"]["display"])
     expect(rows).to_have_count(len(ranked))
     assert rows.evaluate_all("rs => rs.map(r => r.dataset.slug)") == [r["slug"] for r in ranked]
-    assert rows.evaluate_all("rs => rs.map(r => r.cells[5].textContent)") == [r["gateway"]["display"] for r in ranked]
+    assert rows.evaluate_all("rs => rs.map(r => r.cells[5].textContent)") == \
+        [r["gateway"]["display"] if r["fits"] else "" for r in ranked]
 
     family = next(iter(catalog.families))
     page.get_by_label("Family", exact=True).select_option(family)
@@ -546,3 +549,42 @@ def test_no_page_asks_another_origin_for_anything(context, site_url):
     assert len(fetched) > 10
     assert [u for u in fetched if not u.startswith((site_url, "data:", "blob:"))] == []
     page.close()
+
+
+# ---- prices in time and limits -------------------------------------------------------------------
+
+def test_the_date_field_prices_the_day_chosen(calc, catalog):
+    """Gemini 3.8 Flash's introductory rate ends on 2027-01-01 (a scheduled change in the data):
+    the day before and the day itself give the CLI's --at figures, and the change is announced
+    when it is less than 30 days away."""
+    model = next(m for m in catalog.models if m.scheduled and m.callable_on(DAY))
+    change = model.scheduled[0].start
+    before = (date.fromisoformat(change) - timedelta(days=1)).isoformat()
+    workload = {"input": 1000000, "output": 1000}
+    fill(calc, {"model": model.slug, **workload, "cache_read": 0, "cache_write_5m": 0, "requests": 1, "at": before})
+    g_before, _ = expect_totals(calc, model.slug, {**workload, "at": before})
+    expect(calc.locator("#pb-result [data-f=notice]")).to_contain_text(f"From {change}: input")
+    expect(calc.locator("#pb-result [data-f=at_text]")).to_have_text(f"Prices in force on {before}.")
+    field(calc, "at").fill(change)
+    g_after, _ = expect_totals(calc, model.slug, {**workload, "at": change})
+    assert g_after != g_before, "the scheduled change moved the price"
+    expect(calc.locator("#pb-result [data-f=notice]")).to_have_text("")
+    field(calc, "at").fill("")
+
+
+def test_a_prompt_over_the_window_is_refused_at_the_field_and_marked_in_the_ranking(calc, catalog):
+    small = min((m for m in catalog.models if m.callable_on(DAY)), key=lambda m: m.context_window)
+    fill(calc, {"model": small.slug, "input": small.context_window + 1, "cache_read": 0, "cache_write_5m": 0,
+                "output": 10})
+    msg = message(calc, "input")
+    expect(msg).to_contain_text(f"context window of {small.context_window:,} tokens")
+    expect(msg.locator("a")).to_have_attribute("href", re.compile(r"/errors/context-too-long/$"))
+    expect(calc.locator("#pb-result")).to_have_attribute("data-stale", "true")
+    row = calc.locator(f'#pb-compare tr[data-slug="{small.slug}"]')
+    expect(row).to_have_attribute("data-fits", "false")
+    expect(row.locator("td").nth(3)).to_contain_text("does not fit")
+    misfits = calc.locator("#pb-compare tbody tr").evaluate_all("rs => rs.map(r => r.dataset.fits === 'false')")
+    assert misfits == sorted(misfits), "the models it does not fit come last"
+    field(calc, "input").fill(str(small.context_window))
+    expect(calc.locator("#pb-result")).to_have_attribute("data-stale", "false")
+    expect(row).not_to_have_attribute("data-fits", "false")

@@ -135,7 +135,7 @@
       this.field = (name) => form.elements.namedItem(name);
       // The count fields are the form's (the build writes them from calculator/buckets.py).
       this.counts = [...form.querySelectorAll("input[data-count]")].map((el) => el.name);
-      this.fields = ["model", ...this.counts, "requests", "balance"];
+      this.fields = ["model", ...this.counts, "requests", "balance", "at"];
       this.estimateSeq = 0;
       this.rankSeq = 0;
       this.tokens = null;
@@ -289,7 +289,8 @@
         const v = this.field(name).value.trim();
         if (byField.has(name)) this.message(name, byField.get(name));
         else if (this.linkNotes[name]) this.message(name, this.linkNotes[name], "info");
-        else if (v === "" && name !== "balance") this.message(name, name === "requests" ? "empty: counts as 1" : "empty: counts as 0", "info");
+        else if (v === "" && this.counts.includes(name)) this.message(name, "empty: counts as 0", "info");
+        else if (v === "" && name === "requests") this.message(name, "empty: counts as 1", "info");
         else this.message(name, "");
       }
       const other = [...byField].filter(([f]) => !this.fields.includes(f));
@@ -309,6 +310,10 @@
       }
       const res = reply.result;
       const other = this.fieldMessages(res.errors);
+      if (res.limit) { // too long for the model: the message at the field links the page on it
+        const msg = this.form.querySelector(`[data-msg-for="${res.errors[0].field}"]`);
+        if (msg) msg.append(" ", h("a", { href: new URL(res.limit.page, SITE).href }, "What to do"));
+      }
       if (res.errors && res.errors.length) {
         this.result.dataset.stale = "true";
         this.note(other ? `Not computed (${other}); the last good result stays.` :
@@ -362,7 +367,9 @@
     renderCompare(rows, current) {
       if (!this.compare) return;
       const body = this.compare.tBodies[0];
-      const texts = (r, i) => [String(i + 1), null, null, r.tier_text, r.official.display, r.gateway.display, r.percent_text];
+      // a model the workload does not fit keeps its row, marked, with the limit instead of costs
+      const texts = (r, i) => r.fits ? [String(i + 1), null, null, r.tier_text, r.official.display, r.gateway.display, r.percent_text]
+        : [String(i + 1), null, null, r.limit_text, "", "", ""];
       const old = body.rows;
       const same = old.length === rows.length && rows.every((r, i) => old[i].dataset.slug === r.slug);
       if (same) {
@@ -371,8 +378,10 @@
           texts(r, i).forEach((t, c) => {
             if (t !== null && tr.cells[c].textContent !== t) tr.cells[c].textContent = t;
           });
-          const cls = r.slug === current ? "pb-current" : "";
+          const cls = [r.fits ? "" : "pb-misfit", r.slug === current ? "pb-current" : ""].join(" ").trim();
           if (tr.className !== cls) tr.className = cls;
+          if (r.fits) delete tr.dataset.fits;
+          else tr.dataset.fits = "false";
         });
         return;
       }
@@ -388,7 +397,8 @@
           h("td", null, `${r.name} `, h("code", null, r.slug)),
           h("td", null, this.families.get(r.family) || r.family),
           h("td", null, t[3]), h("td", null, t[4]), h("td", null, t[5]), h("td", null, t[6]));
-        if (r.slug === current) tr.className = "pb-current";
+        tr.className = [r.fits ? "" : "pb-misfit", r.slug === current ? "pb-current" : ""].join(" ").trim();
+        if (!r.fits) tr.dataset.fits = "false";
         frag.append(tr);
       });
       body.replaceChildren(frag);
