@@ -6,6 +6,7 @@ on_config       load and validate data/ (every build, so `mkdocs serve` sees YAM
 on_files        check that every topics.yaml card names a page the site has (path:line otherwise), add
                 the generated pages (File.generated; per-model pages NOT_IN_NAV) with edit links to
                 their YAML file, and the exports (api/*.json, llms*.txt, the calculator's prices)
+on_pre_build    check that the site folder can be written (one line, not MkDocs' traceback)
 on_page_markdown  fill `<!-- topic-map -->` and `<!-- pricebook:NAME -->` in hand-written pages
 on_post_build   vendor tablesort and Pyodide, build the calculator wheel into assets/calculator/
 Every event is wrapped by _plain_errors: whatever fails reaches MkDocs as one PluginError line.
@@ -31,7 +32,7 @@ _REPO = Path(__file__).resolve().parent.parent
 if str(_REPO) not in sys.path:  # the repository is importable even without `pip install -e .`
     sys.path.insert(0, str(_REPO))
 
-from hooks.sitegen import export, vendor  # noqa: E402
+from hooks.sitegen import export, publish, vendor  # noqa: E402
 from hooks.data.rules import topics_yaml
 from hooks.sitegen import build as sitegen  # noqa: E402
 
@@ -137,6 +138,13 @@ def on_files(files, config):
 @_plain_errors
 def on_page_markdown(markdown, page, config, files):
     return sitegen.fill_markers(markdown, _state["build"].catalog, page.file.src_uri)
+
+
+@_plain_errors
+def on_pre_build(config):
+    problem = publish.site_dir_problem(config.site_dir)
+    if problem:
+        raise PluginError(f"pricebook: {problem}")
 
 
 @_plain_errors
