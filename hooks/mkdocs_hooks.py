@@ -8,7 +8,8 @@ on_files        check that every topics.yaml card names a page the site has (pat
                 their YAML file, and the exports (api/*.json, llms*.txt, the calculator's prices)
 on_pre_build    check that the site folder can be written (one line, not MkDocs' traceback)
 on_page_markdown  fill `<!-- topic-map -->` and `<!-- pricebook:NAME -->` in hand-written pages
-on_post_build   vendor tablesort and Pyodide, build the calculator wheel into assets/calculator/
+on_post_build   vendor tablesort and Pyodide, build the calculator wheel into assets/calculator/, then
+                scan every file the build wrote for a real-looking API key (the last gate)
 Every event is wrapped by _plain_errors: whatever fails reaches MkDocs as one PluginError line.
 
 Environment (for tests and one-off builds):
@@ -32,7 +33,7 @@ _REPO = Path(__file__).resolve().parent.parent
 if str(_REPO) not in sys.path:  # the repository is importable even without `pip install -e .`
     sys.path.insert(0, str(_REPO))
 
-from hooks.sitegen import export, publish, vendor  # noqa: E402
+from hooks.sitegen import export, publish, secrets, vendor  # noqa: E402
 from hooks.data.rules import topics_yaml
 from hooks.sitegen import build as sitegen  # noqa: E402
 
@@ -161,3 +162,7 @@ def on_post_build(config):
     (site_dir / "assets" / "calculator" / "config.json").write_text(json.dumps({
         "wheel": wheel.name, "prices": "catalog.json", "pyodide": pyodide_url or "../pyodide/",
     }, indent=1) + "\n", encoding="utf-8")
+    leaked = secrets.leaked_keys(site_dir)
+    if leaked:
+        raise PluginError(f"pricebook: {len(leaked)} real-looking API key(s) in the built site {site_dir}; "
+                          "it must not be published:\n" + "\n".join(leaked[:20]))

@@ -14,11 +14,12 @@ from pathlib import Path
 from calculator.catalog import FORMAT_VERSION, Catalog
 from calculator.money import PRICE_TEXT
 
+from hooks.data.keys import key_message
 from hooks.data.problems import HasProblems, Problem
 from hooks.data.rules import models_yaml, site_yaml
 from hooks.data.rules.common import RuleContext
 from hooks.data.rules.errors_yaml import check_errors
-from hooks.data.schema import load_schema, validate
+from hooks.data.schema import dotted, load_schema, validate
 from hooks.data.yamlfile import load_yaml
 
 SCHEMA_LINE = "# yaml-language-server: $schema={}"
@@ -59,6 +60,10 @@ def load_catalog(data_dir, today=None, strict=False):
                 problems.append(doc.problem((), "expected a mapping of fields (key: value lines) at the top "
                                                  "of the file"))
                 return None, False
+            for path, text in _strings(doc.data):
+                message = key_message(dotted(path) or "text", text)
+                if message:
+                    problems.append(doc.problem(path, message))
             expected = SCHEMA_LINE.format(schema_ref)
             if doc.first_line.strip() != expected:
                 problems.append(Problem(r, 1, 1, f"the first line should be '{expected}' so editors "
@@ -172,6 +177,18 @@ def load_catalog(data_dir, today=None, strict=False):
             problems.append(Problem(rel(data_dir), 1, 1, f"internal error: the validated data did not make a "
                                                          f"catalog: {type(exc).__name__}: {exc}"))
     return LoadResult(catalog_dict, catalog, problems, docs)
+
+
+def _strings(value, path=()):
+    """(path, text) for every string in a nested value (every text field of a data file)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, path + (i,))
 
 
 def _model_dict(doc, m):

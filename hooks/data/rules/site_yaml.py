@@ -5,7 +5,6 @@ import difflib
 import re
 
 from hooks.data.rules.common import price
-from hooks.data.rules.errors_yaml import REAL_KEY
 from hooks.data.schema import field_label, money_message
 from hooks.data.yamlfile import as_list
 
@@ -35,9 +34,6 @@ def check(ctx, doc):
             ctx.add(doc, (key,), f"{key}: the {what} is copied verbatim into every curl, Python and Node "
                                  f"example, so it may hold only letters, digits and ._~:/?#@+,=%- "
                                  f"(found {chars})")
-        elif key == "key_placeholder" and REAL_KEY.search(value):
-            ctx.add(doc, (key,), "key_placeholder: this looks like a real API key; the examples show the "
-                                 "placeholder, so write one that cannot be mistaken for a key, like YOUR_API_KEY")
     families = doc.get(("pricing", "families"))
     if isinstance(families, dict):
         for fid in families:
