@@ -91,6 +91,9 @@ def diff_against_rev(data_dir, rev="HEAD"):
             with tarfile.open(fileobj=BytesIO(archive)) as tar:
                 tar.extractall(tmp, filter="data")
             _add_missing_schemas(data_dir / "schema", Path(tmp) / rel / "schema")
+            # git keeps no empty folder: an errors/ folder without families is not in the archive,
+            # and only the prices are compared
+            (Path(tmp) / rel / "errors").mkdir(parents=True, exist_ok=True)
             old = load_catalog(Path(tmp) / rel)
             if old.catalog is None:
                 first = "; ".join(str(p) for p in old.errors[:3])
