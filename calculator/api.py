@@ -22,6 +22,9 @@ from .usage import UsageError, parse_log_line, parse_usage
 COUNT_FIELDS = ("input", "cache_read", "cache_write_5m", "cache_write_1h", "output")
 MAX_BALANCE = Decimal(10) ** 9
 _INT_TEXT = re.compile(r"^\d{1,3}(?:[,_ ]\d{3})+$|^\d+$")
+_DECIMAL_COMMA = re.compile(r"^\$?\d+,\d{1,2}$")      # "10,00": a decimal comma, not a thousands separator
+_AMOUNT_TEXT = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d*)?$|^\d*\.?\d*$")
+MAX_PROMPT_CHARS = 2_000_000   # the prompt box of the token estimate
 _state = {"catalog": None}
 
 
@@ -47,6 +50,9 @@ def parse_count(field, raw, limit=MAX_TOKENS, default=0):
         text = raw.strip()
         if text.startswith("-") and _INT_TEXT.match(text[1:].strip()):
             raise InputError(field, "cannot be negative")
+        if _DECIMAL_COMMA.match(text):
+            raise InputError(field, f"{text} has a decimal comma; token counts are whole numbers: write "
+                                    f"{text.split(',')[0]} (a comma only groups thousands, as in 12,000)")
         if not _INT_TEXT.match(text):
             raise InputError(field, "enter a whole number such as 12000 or 12,000")
         raw = int(re.sub(r"[,_ ]", "", text))
@@ -62,7 +68,13 @@ def parse_count(field, raw, limit=MAX_TOKENS, default=0):
 def parse_balance(raw):
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    text = str(raw).strip().lstrip("$").replace(",", "")
+    text = str(raw).strip().lstrip("$")
+    if _DECIMAL_COMMA.match(text):
+        raise InputError("balance", f"{text} has a decimal comma: write {text.replace(',', '.')}")
+    if "," in text and not _AMOUNT_TEXT.match(text):
+        raise InputError("balance", "a comma only groups thousands (1,250.50); enter an amount in USD such "
+                                    "as 25 or 25.50")
+    text = text.replace(",", "")
     try:
         value = Decimal(text)
     except InvalidOperation:
@@ -207,7 +219,12 @@ def usage_view(text):
 
 
 def tokens_view(text):
-    est = _estimate_tokens(text if isinstance(text, str) else "")
+    text = text if isinstance(text, str) else ""
+    if len(text) > MAX_PROMPT_CHARS:
+        return {"errors": [{"field": "prompt", "message": f"that is more than {MAX_PROMPT_CHARS:,} characters, "
+                                                          "far beyond any model's context window; paste a "
+                                                          "part and scale the estimate"}]}
+    est = _estimate_tokens(text)
     return {"errors": [], "tokens": est.tokens, "low": est.low, "high": est.high,
             "characters": est.characters, "method": est.method}
 

@@ -85,7 +85,7 @@ def _workload_args(ns):
     args = {name: getattr(ns, name) for name, _ in COUNT_OPTIONS}
     args.update(requests=ns.requests, at=ns.at)
     if getattr(ns, "usage", None):
-        text = sys.stdin.read() if ns.usage == "-" else _read(ns.usage)
+        text = _read(ns.usage)
         parsed = api.usage_view(text)
         if parsed["errors"]:
             raise UsageExit(f"--usage: {parsed['errors'][0]['message']}")
@@ -93,9 +93,22 @@ def _workload_args(ns):
     return args
 
 
+MAX_USAGE_BYTES = 1_000_000     # what calculator.api.usage_view accepts
+
+
 def _read(path):
+    """A usage file (or - for stdin), reading at most the limit plus one byte: /dev/zero or a 200 MB
+    file is refused at once instead of hanging or filling memory."""
     try:
-        return Path(path).read_text(encoding="utf-8")
+        if path == "-":
+            data = sys.stdin.buffer.read(MAX_USAGE_BYTES + 1)
+        else:
+            with open(path, "rb") as f:
+                data = f.read(MAX_USAGE_BYTES + 1)
+        if len(data) > MAX_USAGE_BYTES:
+            raise UsageExit(f"--usage: {'stdin' if path == '-' else path} is more than {MAX_USAGE_BYTES:,} bytes; "
+                            "give only the usage object (or the response holding it)")
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise UsageExit(f"cannot read {path}: {err.strerror if isinstance(err, OSError) else err}") from None
 
@@ -215,12 +228,19 @@ def cmd_errors(ns):
     return 0
 
 
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
 def _check_date(text):
+    """--at takes YYYY-MM-DD only: Python 3.11 also reads 20250601 and 2025-W23-1, which the engine
+    then did not recognise and priced with today's card."""
     import datetime
     try:
+        if not ISO_DATE.match(text):
+            raise ValueError
         datetime.date.fromisoformat(text)
     except ValueError:
-        raise UsageExit(f"--at: {text!r} is not a date (YYYY-MM-DD)") from None
+        raise UsageExit(f"--at: {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2025-06-01") from None
 
 
 def _table(rows):
