@@ -30,17 +30,19 @@ chromium:
 check: $(STAMP)
 	$(BIN)/pricebook check $(if $(DATA),--data '$(DATA)')
 
-# Build into a temporary folder and swap it in only when the build succeeded:
-# a failed build leaves the previous site/ exactly as it was (its half-written copy is removed).
+# Each build writes into its own private folder (mktemp -d next to SITE_DIR, removed whatever
+# happens) and hooks/sitegen/publish.py swaps it in only when it is complete (index, every page of
+# the sitemap, the exports), under a lock on SITE_DIR's folder: a failed build leaves the previous
+# site/ exactly as it was, and overlapping builds never publish a half tree.
 # `make build DATA=dir SITE_DIR=dir` builds another data folder (PRICEBOOK_DATA) into another folder.
 SITE_DIR ?= site
 DATA ?=
 build: setup
-	rm -rf '$(SITE_DIR).tmp'
-	$(if $(DATA),PRICEBOOK_DATA='$(abspath $(DATA))' )$(BIN)/mkdocs build --strict --site-dir '$(SITE_DIR).tmp' \
-	  || { rm -rf '$(SITE_DIR).tmp'; exit 1; }
-	rm -rf '$(SITE_DIR).old'; [ ! -d '$(SITE_DIR)' ] || mv '$(SITE_DIR)' '$(SITE_DIR).old'; \
-	  mv '$(SITE_DIR).tmp' '$(SITE_DIR)'; rm -rf '$(SITE_DIR).old'
+	@tmp=$$(mktemp -d '$(SITE_DIR).tmp.XXXXXX' 2>/dev/null) \
+	  || { echo "pricebook: cannot create a build folder next to $(SITE_DIR): is its folder there and writable?" >&2; exit 1; }; \
+	trap 'rm -rf "$$tmp"' EXIT INT TERM; \
+	$(if $(DATA),PRICEBOOK_DATA='$(abspath $(DATA))' )$(BIN)/mkdocs build --strict --site-dir "$$tmp" \
+	  && $(BIN)/python -m hooks.sitegen.publish "$$tmp" '$(SITE_DIR)'
 
 serve: build
 	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000 --livereload
@@ -52,4 +54,4 @@ bench: setup chromium
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf site site.tmp site.old .pytest_cache
+	rm -rf site site.tmp.* site.old.* .pytest_cache

@@ -155,6 +155,8 @@ class Plan:
             m["tiers"].append({"above": 200_000, **_rates(cents * 2, style)})
             if i % 16 == 1:
                 m["tiers"].append({"above": 500_000, **_rates(cents * 3, style)})
+            # a tier must be reachable: the window is larger than its threshold (pricebook check)
+            m["context_window"] = max(m["context_window"], 1_000_000)
         if i % 2 == 0:
             first = checked - datetime.timedelta(days=200 + i % 50)
             m["history"].append({"until": first.isoformat(), "prices": _rates(cents * 2, style),

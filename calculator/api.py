@@ -25,6 +25,9 @@ MAX_BALANCE = Decimal(10) ** 9
 _INT_TEXT = re.compile(r"^\d{1,3}(?:[,_ ]\d{3})+$|^\d+$")
 _DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 NOTICE_DAYS = 30   # a scheduled price change this close to the chosen date is announced
+_DECIMAL_COMMA = re.compile(r"^\$?\d+,\d{1,2}$")      # "10,00": a decimal comma, not a thousands separator
+_AMOUNT_TEXT = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d*)?$|^\d*\.?\d*$")
+MAX_PROMPT_CHARS = 2_000_000   # the prompt box of the token estimate
 _state = {"catalog": None}
 
 
@@ -50,6 +53,9 @@ def parse_count(field, raw, limit=MAX_TOKENS, default=0):
         text = raw.strip()
         if text.startswith("-") and _INT_TEXT.match(text[1:].strip()):
             raise InputError(field, "cannot be negative")
+        if _DECIMAL_COMMA.match(text):
+            raise InputError(field, f"{text} has a decimal comma; token counts are whole numbers: write "
+                                    f"{text.split(',')[0]} (a comma only groups thousands, as in 12,000)")
         if not _INT_TEXT.match(text):
             raise InputError(field, "enter a whole number such as 12000 or 12,000")
         raw = int(re.sub(r"[,_ ]", "", text))
@@ -69,7 +75,7 @@ def parse_date(raw, today=None):
         return (today or datetime.date.today()).isoformat()
     text = str(raw).strip()
     if not _DATE_TEXT.match(text):
-        raise InputError("at", f"{text!r} is not a date: write YYYY-MM-DD, e.g. 2026-12-02")
+        raise InputError("at", f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-12-02")
     try:
         datetime.date.fromisoformat(text)
     except ValueError:
@@ -84,7 +90,13 @@ def _date_after(day, days):
 def parse_balance(raw):
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    text = str(raw).strip().lstrip("$").replace(",", "")
+    text = str(raw).strip().lstrip("$")
+    if _DECIMAL_COMMA.match(text):
+        raise InputError("balance", f"{text} has a decimal comma: write {text.replace(',', '.')}")
+    if "," in text and not _AMOUNT_TEXT.match(text):
+        raise InputError("balance", "a comma only groups thousands (1,250.50); enter an amount in USD such "
+                                    "as 25 or 25.50")
+    text = text.replace(",", "")
     try:
         value = Decimal(text)
     except InvalidOperation:
@@ -305,7 +317,12 @@ def _filled(shape, fields):
 
 
 def tokens_view(text):
-    est = _estimate_tokens(text if isinstance(text, str) else "")
+    text = text if isinstance(text, str) else ""
+    if len(text) > MAX_PROMPT_CHARS:
+        return {"errors": [{"field": "prompt", "message": f"that is more than {display.tokens(MAX_PROMPT_CHARS)} characters, "
+                                                          "far beyond any model's context window; paste a "
+                                                          "part and scale the estimate"}]}
+    est = _estimate_tokens(text)
     return {"errors": [], "tokens": est.tokens, "low": est.low, "high": est.high,
             "characters": est.characters, "method": est.method, "text": display.token_estimate_text(est)}
 

@@ -28,7 +28,7 @@ BUCKETS = (
     Bucket("cache_read", "cache_read", "cache_read", "Cache read", "Cache read", "Cache read tokens",
            "part of the input served from the cache", "--cache-read",
            ("prompt_tokens_details.cached_tokens", "input_tokens_details.cached_tokens",
-            "cache_read_input_tokens", "cachedContentTokenCount")),
+            "cache_read_input_tokens", "cachedContentTokenCount", "prompt_cache_hit_tokens")),
     Bucket("cache_write_5m", "cache_write_5m", "cache_write_5m", "Cache write (5 min)", "Cache write (5 min)",
            "Cache write tokens (5 min)",
            "part of the input written to the short-lived cache (Anthropic 5 minutes, OpenAI 30)", "--cache-write",

@@ -3,7 +3,8 @@
 Shapes, recognised by their keys (a whole response with a `usage` / `usageMetadata` member is
 unwrapped first):
 - OpenAI chat completions and OpenRouter: `prompt_tokens` INCLUDES
-  `prompt_tokens_details.cached_tokens` (OpenRouter may add `cache_write_tokens`, also included);
+  `prompt_tokens_details.cached_tokens` (OpenRouter may add `cache_write_tokens`, also included;
+  DeepSeek's `prompt_cache_hit_tokens` is the cache read when `cached_tokens` is absent);
   `completion_tokens` includes `completion_tokens_details.reasoning_tokens`.
 - OpenAI responses: `input_tokens` includes `input_tokens_details.cached_tokens`; `output_tokens`
   includes `output_tokens_details.reasoning_tokens`.
@@ -12,7 +13,10 @@ unwrapped first):
   `ephemeral_5m_input_tokens` and `ephemeral_1h_input_tokens` (otherwise it is all 5-minute).
 - Gemini `usageMetadata`: `promptTokenCount` includes `cachedContentTokenCount`; thinking tokens
   (`thoughtsTokenCount`) are billed as output but not counted in `candidatesTokenCount`.
+An object with a key that does not belong to the shape it is read as (keys of two providers mixed)
+is refused, naming those keys: reading it would drop their counts in silence.
 """
+import itertools
 import json
 import re
 
@@ -22,6 +26,20 @@ from .pricing import MAX_TOKENS, PricingError, Usage
 
 class UsageError(ValueError):
     """A usage object or log line that cannot be read; the message says why."""
+
+
+MAX_DEPTH = 32        # a usage object is 3 levels deep; deeper JSON is refused before json.loads
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}.__getitem__
+
+
+def json_depth(text):
+    """How deeply the brackets of a JSON text nest (strings skipped), without parsing it: json.loads
+    recurses once per level, and a few thousand levels kill Pyodide's stack (a fatal error, not a
+    RecursionError)."""
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    return max(itertools.accumulate(map(_STEP, brackets)), default=0)
 
 
 def _count(obj, key, where):
@@ -59,6 +77,32 @@ def _unwrap(obj):
     return obj
 
 
+# Every key each shape may hold: an object with a key of another shape (say Anthropic's
+# cache_read_input_tokens beside OpenAI's prompt_tokens) is refused, since reading it as one shape
+# would drop the other's counts in silence.
+_SHAPE_KEYS = {
+    "OpenAI chat": {"prompt_tokens", "completion_tokens", "total_tokens", "prompt_tokens_details",
+                    "completion_tokens_details", "cost", "cost_details", "is_byok", "server_tool_use",
+                    "prompt_cache_hit_tokens", "prompt_cache_miss_tokens"},   # the last two: DeepSeek
+    "OpenAI responses": {"input_tokens", "output_tokens", "total_tokens", "input_tokens_details",
+                         "output_tokens_details"},
+    "Anthropic": {"input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens",
+                  "cache_creation", "server_tool_use", "service_tier", "inference_geo"},
+    "Gemini": {"promptTokenCount", "candidatesTokenCount", "totalTokenCount", "cachedContentTokenCount",
+               "thoughtsTokenCount", "toolUsePromptTokenCount", "promptTokensDetails",
+               "candidatesTokensDetails", "cacheTokensDetails", "toolUsePromptTokensDetails", "trafficType"},
+}
+
+
+def _only(obj, shape):
+    extra = sorted(str(k) for k in obj if k not in _SHAPE_KEYS[shape])
+    if extra:
+        raise UsageError(f"read as {shape} usage, but {', '.join(extra[:5])} "
+                         f"{'does' if len(extra) == 1 else 'do'} not belong to that shape, so "
+                         f"{'its count' if len(extra) == 1 else 'their counts'} would be dropped; paste one "
+                         "provider's usage object as the API returned it")
+
+
 def _usage(shape, **counts):
     try:
         return shape, Usage(**counts)
@@ -69,6 +113,10 @@ def _usage(shape, **counts):
 def parse_usage(obj):
     """(shape name, Usage) for a provider usage object (dict or JSON text)."""
     if isinstance(obj, (str, bytes)):
+        text = obj.decode("utf-8", "replace") if isinstance(obj, bytes) else obj
+        if json_depth(text) > MAX_DEPTH:
+            raise UsageError(f"that JSON nests more than {MAX_DEPTH} levels deep; paste only the usage "
+                             "object (or the whole response)")
         try:
             obj = json.loads(obj)
         except (ValueError, RecursionError) as err:
@@ -77,17 +125,20 @@ def parse_usage(obj):
     if not isinstance(obj, dict):
         raise UsageError("expected a JSON object with token counts (a provider's `usage`)")
     if "prompt_tokens" in obj or "completion_tokens" in obj:
+        _only(obj, "OpenAI chat")
         details = _details(obj, "prompt_tokens_details")
         shape = "openrouter" if ("cost" in obj or "cache_write_tokens" in details) else "openai-chat"
         return _usage(shape,
                       input=_count(obj, "prompt_tokens", ""),
-                      cache_read=_count(details, "cached_tokens", "prompt_tokens_details."),
+                      cache_read=(_count(details, "cached_tokens", "prompt_tokens_details.")
+                                  if "cached_tokens" in details else _count(obj, "prompt_cache_hit_tokens", "")),
                       cache_write_5m=_count(details, "cache_write_tokens", "prompt_tokens_details."),
                       output=_count(obj, "completion_tokens", ""))
     if "cache_read_input_tokens" in obj or "cache_creation_input_tokens" in obj or "cache_creation" in obj:
         return _anthropic(obj)
     if "input_tokens" in obj or "output_tokens" in obj:
         if "input_tokens_details" in obj or "output_tokens_details" in obj or "total_tokens" in obj:
+            _only(obj, "OpenAI responses")
             details = _details(obj, "input_tokens_details")
             return _usage("openai-responses",
                           input=_count(obj, "input_tokens", ""),
@@ -95,6 +146,7 @@ def parse_usage(obj):
                           output=_count(obj, "output_tokens", ""))
         return _anthropic(obj)
     if "promptTokenCount" in obj or "candidatesTokenCount" in obj:
+        _only(obj, "Gemini")
         return _usage("gemini",
                       input=_count(obj, "promptTokenCount", ""),
                       cache_read=_count(obj, "cachedContentTokenCount", ""),
@@ -105,6 +157,7 @@ def parse_usage(obj):
 
 
 def _anthropic(obj):
+    _only(obj, "Anthropic")
     plain_input = _count(obj, "input_tokens", "")
     read = _count(obj, "cache_read_input_tokens", "")
     creation = _count(obj, "cache_creation_input_tokens", "")

@@ -9,7 +9,9 @@ on_config       the settings (mkdocs.yml extra.pricebook, validated; hooks/siteg
 on_files        the generated pages (File.generated; per-model pages NOT_IN_NAV) with edit links to
                 their YAML file; the markers of hand-written pages filled once (markers.py); the
                 topics.yaml cards checked against the pages the site has; the exports (export.py)
-on_post_build   vendor tablesort and Pyodide, build the calculator wheel (vendor.py)
+on_pre_build    check that the site folder can be written (one line, not MkDocs' traceback)
+on_post_build   vendor tablesort and Pyodide, build the calculator wheel (vendor.py), then scan
+                every file the build wrote for a real-looking API key, the last gate (secrets.py)
 Every event is wrapped by _plain_errors: whatever fails reaches MkDocs as one PluginError line.
 """
 import functools
@@ -27,7 +29,7 @@ if str(_REPO) not in sys.path:  # the repository is importable even without `pip
     sys.path.insert(0, str(_REPO))
 
 from hooks.data.rules import topics_yaml  # noqa: E402
-from hooks.sitegen import build as sitegen, export, markers, nav, settings, vendor  # noqa: E402
+from hooks.sitegen import build as sitegen, export, markers, nav, publish, secrets, settings, vendor  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.pricebook")
 STATE = "pricebook"   # the key on MkDocs' config that carries this build's SiteBuild and Settings
@@ -119,6 +121,13 @@ def on_files(files, config):
 
 
 @_plain_errors
+def on_pre_build(config):
+    problem = publish.site_dir_problem(config.site_dir)
+    if problem:
+        raise PluginError(f"pricebook: {problem}")
+
+
+@_plain_errors
 def on_post_build(config):
     chosen = config[STATE]["settings"]
     site_dir = Path(config.site_dir)
@@ -132,3 +141,7 @@ def on_post_build(config):
     (site_dir / "assets" / "calculator" / "config.json").write_text(json.dumps({
         "wheel": wheel.name, "prices": "catalog.json", "pyodide": chosen.pyodide_url or "../pyodide/",
     }, indent=1) + "\n", encoding="utf-8")
+    leaked = secrets.leaked_keys(site_dir)
+    if leaked:
+        raise PluginError(f"pricebook: {len(leaked)} real-looking API key(s) in the built site {site_dir}; "
+                          "it must not be published:\n" + "\n".join(leaked[:20]))

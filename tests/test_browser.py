@@ -376,6 +376,18 @@ def test_bad_input_gets_a_message_and_the_last_good_result_stays(calc, catalog):
         expect(message(page, "paste")).to_have_attribute("data-kind", "error")
         expect(field(page, "input")).to_have_value(before)
     expect(message(page, "paste")).to_contain_text("1 MB")
+    # Deep JSON (issue 12): refused before it is parsed, and the engine lives on; keys of two
+    # providers in one object are refused, naming the key that would be dropped.
+    box.fill("[" * 100_000 + "]" * 100_000)
+    expect(message(page, "paste")).to_contain_text("nests more than 32 levels deep")
+    box.fill('{"prompt_tokens": 1000, "completion_tokens": 100, "cache_read_input_tokens": 800}')
+    expect(message(page, "paste")).to_contain_text("cache_read_input_tokens does not belong")
+    expect(field(page, "input")).to_have_value(before)
+    box.fill('{"prompt_tokens": 4321, "completion_tokens": 12}')
+    expect(field(page, "input")).to_have_value("4321")
+    expect(page.locator(READY)).to_be_visible()
+    box.fill("")
+    field(page, "input").fill(before)
 
     text = page.locator("#pb-result").inner_text() + page.locator("#pb-compare").inner_text()
     assert "NaN" not in text and "undefined" not in text and "Infinity" not in text

@@ -104,6 +104,10 @@ def damage(data, entry):
         assert target.stat().st_size >= 10 * 1024 * 1024
     elif generate == "delete":
         target.unlink()
+    elif generate == "delete-folder":
+        shutil.rmtree(target)
+    elif generate == "rename":
+        target.rename(data / entry["to"])
     else:
         raise AssertionError(f"{entry['id']}: unknown generator {generate!r}")
 
@@ -187,13 +191,14 @@ def test_corpus_has_30_distinct_mistakes_of_every_kind():
     ids = [e["id"] for e in ENTRIES]
     assert len(ids) == len(set(ids)), "ids are unique"
     assert len(ENTRIES) >= 30
-    made = [(e["file"], e.get("old"), e.get("new"), e.get("generate")) for e in ENTRIES]
+    made = [(e["file"], e.get("old"), e.get("new"), e.get("generate"), e.get("to")) for e in ENTRIES]
     assert len(made) == len(set(made)), "every mistake is a different change"
     assert REQUIRED_KINDS <= {e["kind"] for e in ENTRIES}, REQUIRED_KINDS - {e["kind"] for e in ENTRIES}
     assert REQUIRED_IDS <= set(ids)
     for e in ENTRIES:
         assert e.get("words") and all(isinstance(w, str) for w in e["words"]), e["id"]
         assert ("old" in e and "new" in e) != ("generate" in e), e["id"]
+        assert ("to" in e) == (e.get("generate") == "rename"), e["id"]
 
 
 def test_the_undamaged_fixture_passes(clean_run):

@@ -9,7 +9,7 @@ import re
 import sys
 from pathlib import Path
 
-from calculator import api
+from calculator import api, display
 from calculator.buckets import BUCKETS
 
 from hooks.cli.diff import DiffError, diff_against_rev
@@ -82,7 +82,7 @@ def _workload_args(ns):
     args = {name: getattr(ns, name) for name, _ in COUNT_OPTIONS}
     args.update(requests=ns.requests, at=ns.at)
     if getattr(ns, "usage", None):
-        text = sys.stdin.read() if ns.usage == "-" else _read(ns.usage)
+        text = _read(ns.usage)
         parsed = api.usage_view(text)
         if parsed["errors"]:
             raise UsageExit(f"--usage: {parsed['errors'][0]['message']}")
@@ -90,9 +90,22 @@ def _workload_args(ns):
     return args
 
 
+MAX_USAGE_BYTES = 1_000_000     # what calculator.api.usage_view accepts
+
+
 def _read(path):
+    """A usage file (or - for stdin), reading at most the limit plus one byte: /dev/zero or a 200 MB
+    file is refused at once instead of hanging or filling memory."""
     try:
-        return Path(path).read_text(encoding="utf-8")
+        if path == "-":
+            data = sys.stdin.buffer.read(MAX_USAGE_BYTES + 1)
+        else:
+            with open(path, "rb") as f:
+                data = f.read(MAX_USAGE_BYTES + 1)
+        if len(data) > MAX_USAGE_BYTES:
+            raise UsageExit(f"--usage: {'stdin' if path == '-' else path} is more than {display.tokens(MAX_USAGE_BYTES)} bytes; "
+                            "give only the usage object (or the response holding it)")
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise UsageExit(f"cannot read {path}: {err.strerror if isinstance(err, OSError) else err}") from None
 

@@ -23,7 +23,8 @@ def _git(args, cwd):
     except FileNotFoundError:
         raise DiffError("git is not installed") from None
     except subprocess.CalledProcessError as err:
-        raise DiffError(err.stderr.decode(errors="replace").strip().splitlines()[-1]) from None
+        lines = err.stderr.decode(errors="replace").strip().splitlines()
+        raise DiffError(lines[-1] if lines else f"git {args[0]} failed (exit {err.returncode})") from None
 
 
 def price_points(catalog):
@@ -79,9 +80,19 @@ def diff_against_rev(data_dir, rev="HEAD"):
     new = load_catalog(data_dir)
     if new.catalog is None:
         raise DiffError(f"the working tree's data has {len(new.errors)} problem(s); run pricebook check")
+    # The revision is resolved to a commit id first, after --end-of-options, so that no argument can
+    # reach git as an option (`pricebook diff -- --output=FILE` truncated FILE).
+    if not isinstance(rev, str) or not rev or rev.startswith("-"):
+        raise DiffError(f"{rev!r} is not a revision (a commit, branch or tag such as HEAD~1)")
+    try:
+        commit = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], top)
+    except DiffError:
+        raise DiffError(f"{rev!r} is not a revision of this repository (a commit, branch or tag such as "
+                        "HEAD~1)") from None
+    commit = commit.decode().strip()
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            archive = _git(["archive", "--format=tar", rev, rel], top)
+            archive = _git(["archive", "--format=tar", commit, "--", rel], top)
         except DiffError as err:
             if "did not match any files" not in str(err) and "pathspec" not in str(err):
                 raise
@@ -92,6 +103,9 @@ def diff_against_rev(data_dir, rev="HEAD"):
             with tarfile.open(fileobj=BytesIO(archive)) as tar:
                 tar.extractall(tmp, filter="data")
             _add_missing_schemas(data_dir / "schema", Path(tmp) / rel / "schema")
+            # git keeps no empty folder: an errors/ folder without families is not in the archive,
+            # and only the prices are compared
+            (Path(tmp) / rel / "errors").mkdir(parents=True, exist_ok=True)
             old = load_catalog(Path(tmp) / rel)
             if old.catalog is None:
                 first = "; ".join(str(p) for p in old.errors[:3])

@@ -14,11 +14,12 @@ from pathlib import Path
 from calculator.catalog import FORMAT_VERSION, Catalog
 from calculator.money import PRICE_TEXT
 
+from hooks.data.keys import key_message
 from hooks.data.problems import HasProblems, Problem
-from hooks.data.rules import models_yaml, site_yaml
+from hooks.data.rules import models_yaml, site_yaml, topics_yaml
 from hooks.data.rules.common import RuleContext
 from hooks.data.rules.errors_yaml import check_errors
-from hooks.data.schema import load_schema, validate
+from hooks.data.schema import dotted, load_schema, validate
 from hooks.data.yamlfile import load_yaml
 
 SCHEMA_LINE = "# yaml-language-server: $schema={}"
@@ -59,6 +60,10 @@ def load_catalog(data_dir, today=None, strict=False):
                 problems.append(doc.problem((), "expected a mapping of fields (key: value lines) at the top "
                                                  "of the file"))
                 return None, False
+            for path, text in _strings(doc.data):
+                message = key_message(dotted(path) or "text", text)
+                if message:
+                    problems.append(doc.problem(path, message))
             expected = SCHEMA_LINE.format(schema_ref)
             if doc.first_line.strip() != expected:
                 problems.append(Problem(r, 1, 1, f"the first line should be '{expected}' so editors "
@@ -97,7 +102,7 @@ def load_catalog(data_dir, today=None, strict=False):
     if not isinstance(stale_days, int) or isinstance(stale_days, bool) or stale_days < 1:
         stale_days = None
 
-    model_files = sorted((data_dir / "models").glob("*.yaml"))
+    model_files = _data_files(data_dir / "models", "provider", rel, problems)
     if not model_files:
         problems.append(Problem(rel(data_dir / "models"), 1, 1, "no provider files: add "
                                                                "models/<provider>.yaml files"))
@@ -143,9 +148,16 @@ def load_catalog(data_dir, today=None, strict=False):
         topics_doc, _ = read(topics_file, schema("topics", required=False), "schema/topics.schema.json")
         if topics_doc is not None:
             catalog_dict["site"]["topics"] = topics_doc.data
+            topics_yaml.check_links(ctx, topics_doc, site)
 
     error_docs = []
-    for file in sorted((data_dir / "errors").glob("*.yaml")):
+    errors_dir = data_dir / "errors"
+    if not errors_dir.is_dir():
+        what = "is not a folder" if errors_dir.exists() else "is missing"
+        problems.append(Problem(rel(errors_dir), 1, 1, f"the errors folder {what}: the site would have no "
+                                                      "troubleshooting pages; restore data/errors/ with one "
+                                                      "<family>.yaml per error family"))
+    for file in _data_files(errors_dir, "error family", rel, problems):
         doc, clean = read(file, errors_schema, "../schema/errors.schema.json")
         if doc is not None:
             catalog_dict["errors"].append({**doc.data, "file": doc.path})
@@ -173,6 +185,38 @@ def load_catalog(data_dir, today=None, strict=False):
             problems.append(Problem(rel(data_dir), 1, 1, f"internal error: the validated data did not make a "
                                                          f"catalog: {type(exc).__name__}: {exc}"))
     return LoadResult(catalog_dict, catalog, problems, docs)
+
+
+def _data_files(folder, what, rel, problems):
+    """The *.yaml files of a folder, sorted; a file the checks would not read because of its name
+    (.yml, .YAML, ...) is a problem, so no file is skipped in silence; so is an unreadable folder."""
+    try:
+        names = sorted(p for p in Path(folder).iterdir() if p.is_file())
+    except FileNotFoundError:
+        return []
+    except OSError as err:
+        problems.append(Problem(rel(folder), 1, 1, f"cannot read the folder: {err.strerror or err}"))
+        return []
+    files = []
+    for file in names:
+        if file.suffix == ".yaml":
+            files.append(file)
+        elif file.suffix.lower() in (".yaml", ".yml"):
+            problems.append(Problem(rel(file), 1, 1, f"this {what} file is not read: data files end in "
+                                                     f".yaml (lower case); rename it to {file.stem}.yaml"))
+    return files
+
+
+def _strings(value, path=()):
+    """(path, text) for every string in a nested value (every text field of a data file)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, path + (i,))
 
 
 def _model_dict(doc, m):

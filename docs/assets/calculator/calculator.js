@@ -22,6 +22,8 @@
 
   // ---- the worker, shared by every page ----------------------------------------------------
   const engine = { worker: null, boot: null, state: "idle", error: "", info: null, pending: new Map(), nextId: 1, starts: 0 };
+  const MAX_PASTE = 1_000_000; // calculator.api.usage_view's limit: larger pastes are not sent
+  const MAX_PROMPT = 2_000_000; // calculator.api.MAX_PROMPT_CHARS
   const listeners = new Set(); // called with engine on "ready" / "failed"
 
   // assets/calculator/config.json, written by the build: {wheel, prices, pyodide}, each relative
@@ -64,6 +66,7 @@
     engine.worker.onmessage = ({ data }) => {
       if (data && data.type === "ready") return settle("ready", "", data);
       if (data && data.type === "failed") return settle("failed", data.error);
+      if (data && data.type === "died") return restartWorker(data.error);
       const resolve = data && engine.pending.get(data.id);
       if (resolve) {
         engine.pending.delete(data.id);
@@ -80,6 +83,17 @@
       (init) => engine.worker.postMessage(init),
       (err) => settle("failed", `the calculator's settings did not load (${err.message || err})`),
     );
+  }
+
+  // Pyodide died in the worker (a fatal error): say so, drop that worker and start a fresh one.
+  function restartWorker(error) {
+    const old = engine.worker;
+    engine.worker = null;
+    if (old) old.terminate();
+    for (const resolve of engine.pending.values()) resolve({ ok: false, error });
+    engine.pending.clear();
+    settle("restarting", error);
+    startWorker();
   }
 
   // call("estimate", {...}) -> {ok, result} or {ok: false, error}; never rejects.
@@ -202,6 +216,8 @@
           this.started = true;
           this.recompute();
         }
+      } else if (engine.state === "restarting") {
+        text.textContent = `${engine.error[0].toUpperCase()}${engine.error.slice(1)}\u2026 The figures below stay until it is ready.`;
       } else if (engine.state === "failed") {
         text.textContent = `The calculator could not start, so the figures cannot follow your input: ${engine.error}. ` +
           "The figures below were computed when the site was built, for the default workload, and are " +
@@ -432,6 +448,7 @@
     async paste() {
       const text = this.field("paste").value;
       if (!text.trim()) return this.message("paste", "");
+      if (text.length > MAX_PASTE) return this.message("paste", "that is more than 1 MB; paste only the usage object");
       const reply = await call("usage", { text });
       if (this.dead) return;
       if (!reply.ok) return this.message("paste", reply.error);
@@ -445,9 +462,17 @@
     async estimateTokens() {
       const text = this.field("prompt").value;
       const out = this.root.getElementById("pb-prompt-out");
+      if (text.length > MAX_PROMPT) {
+        out.textContent = `That is more than ${INT.format(MAX_PROMPT)} characters; paste a part and scale the estimate.`;
+        return;
+      }
       const reply = await call("tokens", { text });
       if (this.dead || !reply.ok) return;
       const r = reply.result;
+      if (r.errors && r.errors.length) {
+        out.textContent = r.errors[0].message;
+        return;
+      }
       this.tokens = r.tokens || null;
       this.useTokens.disabled = !r.tokens;
       out.textContent = r.text;

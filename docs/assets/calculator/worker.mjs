@@ -18,11 +18,15 @@
 //   {type: "failed", error}                Pyodide, the wheel or the prices did not load
 //   {id, ok: true, result}                 result: the parsed JSON that Python returned
 //   {id, ok: false, error}                 an exception or a load failure, as text; never thrown
+//   {type: "died", error}                  Pyodide itself failed (the Python guard below turns every
+//        Python exception into a reply, so a throw from the call is the runtime's own death, e.g.
+//        "Pyodide has suffered a fatal error"); the page then starts a new worker
 const started = performance.now();
 const defaultIndexURL = new URL("../pyodide/", import.meta.url).href;
 let api = null; // {call, version, models, pyodideMs} once ready
 let ready = null; // Promise, set by init
 let initError = "";
+let dead = ""; // set when Pyodide itself failed (a fatal error): this worker answers nothing more
 
 async function fetchOk(url, what) {
   const response = await fetch(url);
@@ -76,9 +80,17 @@ async function answer({ id, fn, args }) {
   try {
     await ready;
     if (!api) throw new Error(`the calculator did not load: ${initError}`);
-    const out = api.call(String(fn), JSON.stringify(args ?? {}));
-    const [ok, text] = out.toJs();
-    out.destroy();
+    if (dead) return { id, ok: false, error: dead, fatal: true };
+    let ok, text;
+    try {
+      const out = api.call(String(fn), JSON.stringify(args ?? {}));
+      [ok, text] = out.toJs();
+      out.destroy();
+    } catch (err) {
+      dead = `the calculator's engine stopped (${String(err && err.message ? err.message : err).split("\n")[0]}); it is restarting`;
+      self.postMessage({ type: "died", error: dead });
+      return { id, ok: false, error: dead, fatal: true };
+    }
     if (!ok) return { id, ok: false, error: text };
     try {
       return { id, ok: true, result: JSON.parse(text) };

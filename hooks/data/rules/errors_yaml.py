@@ -11,8 +11,7 @@ rule names the file and line of the value at fault:
   "insufficient_balance" equals "Insufficient Balance") in two families is an error, unless it is
   listed once with also_in naming the other;
 - the support packet never asks for a secret (a field may mention a key only to ask for its label,
-  creation or rotation time, or the result of a test with it), no text holds something that looks like a real key,
-  and every URL is https;
+  creation or rotation time, or the result of a test with it), every URL is https;
 - the examples cover both routes.
 """
 import datetime
@@ -31,10 +30,6 @@ SECRET_FIELD = re.compile(
     r"\b(api[\s_-]*keys?|keys?|passwords?|passphrases?|pass[\s_-]*codes?|secrets?|credentials?|bearer|"
     r"access[\s_-]*tokens?|auth(?:orization)?[\s_-]*(?:tokens?|headers?)|tokens?[\s_-]*values?|"
     r"session[\s_-]*(?:ids?|cookies?|tokens?)|cookies?|private|2fa|otp|card[\s_-]*numbers?|cvv|cvc)\b", re.I)
-REAL_KEY = re.compile(
-    r"\bsk-(?:ant-|proj-|or-)?(?:[A-Za-z0-9]+-)*[A-Za-z0-9_]{20,}"   # OpenAI, Anthropic, router keys
-    r"|\bAIza[0-9A-Za-z_-]{30,}"                                        # Google API keys
-    r"|\b(?:Bearer|x-api-key:?)\s+(?!YOUR_)[A-Za-z0-9._~+/=-]{24,}", re.I)
 # a field may name a key only to ask about it, never for it: "Key label in the dashboard" is fine
 KEY_WORD = re.compile(r"^(?:api[\s_-]*)?keys?$", re.I)
 KEY_QUALIFIER = re.compile(r"\b(labels?|names?|created|creation|rotat\w*|fresh\w*|newly|tests?|results?|works?|"
@@ -182,9 +177,6 @@ class _Checker:
                                              "each page shows an error body in both tabs")
 
         for path, text in _strings(data):
-            if REAL_KEY.search(text):
-                self.add(doc, path, f"{dotted(path)}: this looks like a real API key; use a masked value such as "
-                                    "sk-abc1***wxyz or the site's key placeholder")
             if INSECURE_URL.search(text):
                 self.add(doc, path, f"{dotted(path)}: only https URLs are allowed in the data; found "
                                     f"'{INSECURE_URL.search(text).group(0)}'")

@@ -5,6 +5,9 @@ aliases route to one model each and no slug takes the URL of a page of the site.
 import difflib
 from pathlib import Path
 
+from calculator.catalog import PRICE_FIELDS
+
+from calculator.display import tokens
 from hooks.data.rules.common import price
 from hooks.data.schema import field_label
 from hooks.data.yamlfile import as_list
@@ -38,6 +41,16 @@ def _model(ctx, doc, base, m, families):
                                        f"models/{m['slug']}/ is taken by the site itself")
     _rate_set(ctx, doc, base + ("prices",))
     _tiers(ctx, doc, base + ("tiers",))
+    _limits(ctx, doc, base, m)
+    _tier_rates(ctx, doc, base + ("prices",), base + ("tiers",))
+    family_provider = (families.get(family) or {}).get("provider") if isinstance(families, dict) \
+        and isinstance(families.get(family), dict) else None
+    provider = doc.data.get("provider")
+    if isinstance(family_provider, str) and isinstance(provider, str) and family_provider != provider:
+        ctx.add(doc, base + ("family",), f"{label('family')}: family '{family}' is the {family_provider} "
+                                         f"family (site.yaml pricing.families.{family}.provider), but this "
+                                         f"model is in {provider}'s file; move the model to "
+                                         f"models/{family_provider}.yaml or give it a {provider} family")
     checked = ctx.date(doc, base + ("checked",))
     _lifecycle(ctx, doc, base, m)
     if checked and checked > ctx.today:
@@ -57,6 +70,7 @@ def _model(ctx, doc, base, m, families):
             continue
         _rate_set(ctx, doc, hpath + ("prices",))
         _tiers(ctx, doc, hpath + ("tiers",))
+        _tier_rates(ctx, doc, hpath + ("prices",), hpath + ("tiers",))
         until = ctx.date(doc, hpath + ("until",))
         if until is None:
             continue
@@ -151,6 +165,58 @@ def check_replacements(ctx, docs):
                             "warning")
 
 
+def _whole(value):
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _limits(ctx, doc, base, m):
+    """max_output fits the context window; every tier can apply (its threshold is below the window)."""
+    window, most = _whole(m.get("context_window")), _whole(m.get("max_output"))
+    if window is None:
+        return
+    if most is not None and most > window:
+        ctx.add(doc, base + ("max_output",), f"{field_label(doc, base + ('max_output',))}: max_output {tokens(most)} "
+                                             f"is above context_window {tokens(window)}; the output is part of the "
+                                             "context, so it cannot be longer than the whole window")
+    for k, tier in enumerate(as_list(m.get("tiers"))):
+        above = _whole(tier.get("above")) if isinstance(tier, dict) else None
+        if above is not None and above >= window:
+            here = base + ("tiers", k, "above")
+            ctx.add(doc, here, f"{field_label(doc, here)}: the tier applies above {tokens(above)} input tokens, but "
+                               f"context_window is {tokens(window)}: no request can reach it")
+
+
+def _rate(rates, name):
+    """A bucket's rate in a rate set: its own price, else the set's input (how the engine bills it)."""
+    own = price(rates.get(name))
+    return own if own is not None or name == "output" else price(rates.get("input"))
+
+
+def _count_text(value):
+    return tokens(value) if _whole(value) is not None else str(value)
+
+
+def _tier_rates(ctx, doc, prices_path, tiers_path):
+    """A context tier is a surcharge: none of its rates is below the base rate or the tier before it."""
+    before = ("the base prices", doc.get(prices_path))
+    for k, tier in enumerate(as_list(doc.get(tiers_path))):
+        if not isinstance(tier, dict) or not isinstance(before[1], dict):
+            continue
+        for name in PRICE_FIELDS:
+            if name not in tier:
+                continue
+            mine, theirs = price(tier.get(name)), _rate(before[1], name)
+            if mine is not None and theirs is not None and mine < theirs:
+                here = tiers_path + (k, name)
+                ctx.add(doc, here, f"{field_label(doc, here)}: {name} \"{tier[name]}\" above "
+                                   f"{_count_text(tier.get('above'))} tokens is below {theirs} in {before[0]}; a "
+                                   "long-context tier never makes a longer prompt cheaper (check the tier's "
+                                   "prices, or the order of the tiers)")
+                break
+        if isinstance(tier.get("above"), int):
+            before = (f"the tier above {tokens(tier['above'])}", tier)
+
+
 def _rate_set(ctx, doc, path):
     rates = doc.get(path)
     if not isinstance(rates, dict):
@@ -161,6 +227,17 @@ def _rate_set(ctx, doc, path):
                 f"{field_label(doc, path + ('cache_read',))}: cache_read \"{rates['cache_read']}\" is above "
                 f"input \"{rates['input']}\" of the same rate set; a cache read is never dearer than "
                 "plain input")
+    w5, w1 = price(rates.get("cache_write_5m")), price(rates.get("cache_write_1h"))
+    for name, write in (("cache_write_5m", w5), ("cache_write_1h", w1)):
+        if write is not None and read is not None and write < read:
+            ctx.add(doc, path + (name,),
+                    f"{field_label(doc, path + (name,))}: {name} \"{rates[name]}\" is below cache_read "
+                    f"\"{rates['cache_read']}\"; writing to the cache never costs less than reading from it")
+    if w5 is not None and w1 is not None and w1 < w5:
+        ctx.add(doc, path + ("cache_write_1h",),
+                f"{field_label(doc, path + ('cache_write_1h',))}: cache_write_1h \"{rates['cache_write_1h']}\" "
+                f"is below cache_write_5m \"{rates['cache_write_5m']}\"; keeping a cache entry for an hour "
+                "never costs less than for 5 minutes (are the two swapped?)")
 
 
 def _tiers(ctx, doc, path):
@@ -200,6 +277,28 @@ def check_names(ctx, docs):
                                    f"{place(*ctx.slugs[slug])}")
             else:
                 ctx.slugs[slug] = (doc, path)
+    # a provider's model id routes to the model that has it: no other model may take it as slug or
+    # alias, and two models of one provider never share it (which price would apply?)
+    upstream = {}
+    for doc in docs:
+        for i, m in enumerate(as_list(doc.data.get("models"))):
+            pid = m.get("provider_model_id") if isinstance(m, dict) else None
+            if not isinstance(pid, str):
+                continue
+            key = (doc.data.get("provider"), pid)
+            path = ("models", i, "provider_model_id")
+            if key in upstream:
+                ctx.add(doc, path, f"{field_label(doc, path)}: '{pid}' is also the provider_model_id of "
+                                   f"{upstream[key][2]} at {place(*upstream[key][:2])}; two models cannot "
+                                   "be the same upstream model")
+            else:
+                upstream[key] = (doc, path, m.get("slug"))
+    by_pid = {pid: v for (_, pid), v in upstream.items()}
+    for slug, (doc, path) in ctx.slugs.items():
+        if slug in by_pid and by_pid[slug][2] != slug:
+            ctx.add(doc, path, f"slug: '{slug}' is the provider_model_id of {by_pid[slug][2]} at "
+                               f"{place(*by_pid[slug][:2])}: a request naming the provider's own id would be "
+                               "routed to this model and billed at its price")
     aliases = {}
     for doc in docs:
         for i, m in enumerate(as_list(doc.data.get("models"))):
@@ -215,6 +314,11 @@ def check_names(ctx, docs):
                 elif alias in ctx.slugs:
                     ctx.add(doc, path, f"{label}: alias '{alias}' is already the slug of the model at "
                                        f"{place(*ctx.slugs[alias])}; a name routes to one model only")
+                elif alias in by_pid and by_pid[alias][2] != m.get("slug"):
+                    ctx.add(doc, path, f"{label}: alias '{alias}' is the provider_model_id of "
+                                       f"{by_pid[alias][2]} at {place(*by_pid[alias][:2])}: a request naming "
+                                       f"the provider's own id would be routed to {m.get('slug')} and billed "
+                                       "at its price")
                 elif alias in aliases:
                     ctx.add(doc, path, f"{label}: alias '{alias}' is already an alias at "
                                        f"{place(*aliases[alias])}; a name routes to one model only")

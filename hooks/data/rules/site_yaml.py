@@ -5,7 +5,6 @@ import difflib
 import re
 
 from hooks.data.rules.common import price
-from hooks.data.rules.errors_yaml import REAL_KEY
 from hooks.data.schema import field_label, money_message
 from hooks.data.yamlfile import as_list
 
@@ -35,9 +34,7 @@ def check(ctx, doc):
             ctx.add(doc, (key,), f"{key}: the {what} is copied verbatim into every curl, Python and Node "
                                  f"example, so it may hold only letters, digits and ._~:/?#@+,=%- "
                                  f"(found {chars})")
-        elif key == "key_placeholder" and REAL_KEY.search(value):
-            ctx.add(doc, (key,), "key_placeholder: this looks like a real API key; the examples show the "
-                                 "placeholder, so write one that cannot be mistaken for a key, like YOUR_API_KEY")
+    _urls(ctx, doc)
     families = doc.get(("pricing", "families"))
     if isinstance(families, dict):
         for fid in families:
@@ -48,6 +45,49 @@ def check(ctx, doc):
                         "exists; choose another id", at_key=True)
     for i, _ in enumerate(as_list(doc.get(("pricing", "overrides")))):
         _ratio(ctx, doc, ("pricing", "overrides", i, "ratio"))
+
+
+# what the examples append after each route (hooks/sitegen/templates/_macros.md.j2)
+ENDPOINTS = {"openai": "/chat/completions", "anthropic": "/v1/messages"}
+
+
+def _urls(ctx, doc):
+    """base_url + route + endpoint is pasted into every example: a slash too many or a route said
+    twice breaks each of them, so it is refused with the URL the examples would call."""
+    base = doc.get(("base_url",))
+    routes = doc.get(("routes",))
+    routes = {k: v for k, v in routes.items() if isinstance(v, str)} if isinstance(routes, dict) else {}
+    if not isinstance(base, str) or not VERBATIM.match(base) or not base.startswith("https://"):
+        return
+    example = lambda b, flavour: f"{b}{routes.get(flavour, '')}{ENDPOINTS[flavour]}"  # noqa: E731
+    host_end = base.find("/", len("https://"))
+    base_path = base[host_end:] if host_end >= 0 else ""
+    if base.endswith("/"):
+        fixed = base.rstrip("/")
+        ctx.add(doc, ("base_url",), f"base_url: ends with '/', so every example calls "
+                                    f"{example(base, 'openai')}; write base_url: {fixed}")
+        base, base_path = fixed, base_path.rstrip("/")
+    for flavour, route in routes.items():
+        if flavour in ENDPOINTS and len(route) > 1 and base_path.endswith(route.rstrip("/")):
+            ctx.add(doc, ("base_url",), f"base_url: ends with {route.rstrip('/')}, which routes.{flavour} adds "
+                                        f"again: the examples would call {example(base, flavour)}; write "
+                                        f"base_url: {base[:len(base) - len(route.rstrip('/'))]} (the routes "
+                                        "hold the path)")
+            break
+    for flavour, route in routes.items():
+        if flavour not in ENDPOINTS or not route.startswith("/"):
+            continue          # the schema names a route that is not a path
+        path = ("routes", flavour)
+        if route.endswith("/") or "//" in route:
+            fixed = "/" + "/".join(p for p in route.split("/") if p)
+            ctx.add(doc, path, f"routes.{flavour}: '{route}' has a slash too many, so the examples call "
+                               f"{example(base, flavour)}; write {flavour}: {fixed}"
+                               + (" (or leave the path in base_url)" if fixed == "/" else ""))
+        elif route.endswith(ENDPOINTS[flavour]) or (flavour == "anthropic" and route.endswith("/v1")):
+            tail = ENDPOINTS[flavour] if route.endswith(ENDPOINTS[flavour]) else "/v1"
+            ctx.add(doc, path, f"routes.{flavour}: '{route}' ends with {tail}, which the examples add "
+                               f"themselves: they would call {example(base, flavour)}; write "
+                               f"{flavour}: {route[:-len(tail)] or '/'}")
 
 
 def _ratio(ctx, doc, path):
