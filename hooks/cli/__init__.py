@@ -1,4 +1,4 @@
-"""The `pricebook` console script: check, estimate, compare, diff, errors.
+"""The `pricebook` console script: check, estimate, compare, diff, drift, errors.
 
 Every command takes --data DIR (default: ./data). Bad arguments: one line on stderr, exit 2.
 Bad data: every problem as path:line:col: message, exit 1. Never a traceback.
@@ -12,6 +12,7 @@ from pathlib import Path
 from calculator import api, display
 from calculator.buckets import BUCKETS
 
+from hooks.cli import drift
 from hooks.cli.diff import DiffError, diff_against_rev
 from hooks.data.load import load_catalog
 from hooks.data.rules import topics_yaml
@@ -61,6 +62,11 @@ def _parser():
     d = sub.add_parser("diff", parents=[common], help="prices changed since a git revision")
     d.add_argument("rev", nargs="?", default="HEAD")
     d.add_argument("--json", action="store_true")
+
+    g = sub.add_parser("drift", parents=[common], help="compare the catalog with genai-prices",
+                       description=drift.HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    g.add_argument("--at", metavar="DATE", help="the pricing date (YYYY-MM-DD; default today)")
+    g.add_argument("--json", action="store_true", help="machine-readable output")
 
     m = sub.add_parser("errors", parents=[common], help="which troubleshooting page fits an error text")
     m.add_argument("text", help="the error text, log line or exception (- reads stdin)")
@@ -254,8 +260,12 @@ def _table(rows):
             print("  ".join("-" * w for w in widths))
 
 
+def cmd_drift(ns):
+    return drift.cmd_drift(ns, _load, UsageExit)
+
+
 COMMANDS = {"check": cmd_check, "estimate": cmd_estimate, "compare": cmd_compare,
-            "diff": cmd_diff, "errors": cmd_errors}
+            "diff": cmd_diff, "drift": cmd_drift, "errors": cmd_errors}
 
 
 def main(argv=None):
