@@ -330,3 +330,16 @@ def test_the_installed_command_gives_one_line_and_no_traceback(tmp_path):
                               DEEPSEEK, "--data", str(data)], capture_output=True, text=True, timeout=60)
     assert (r.returncode, r.stdout) == (2, "")
     assert r.stderr == "pricebook: error: --from: expected a date written YYYY-MM-DD, found '02/12/2026'\n"
+
+
+def test_windows_line_ends_stay(tmp_path, capsys):
+    data = data_copy(tmp_path)
+    file = data / "models" / "deepseek.yaml"
+    file.write_bytes(file.read_bytes().replace(b"\n", b"\r\n"))
+    before = file.read_bytes()
+    code, out, err = cli(capsys, "price", "deepseek-flash", "--input", "0.16", "--from", TODAY, "--source", DEEPSEEK,
+                         "--data", data)
+    assert code == 0, err
+    after = file.read_bytes()
+    assert after.count(b"\n") == after.count(b"\r\n") == before.count(b"\r\n") + 2
+    assert b'      input: "0.16"\r\n' in after

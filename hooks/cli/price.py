@@ -106,7 +106,7 @@ def run(ns, today=None):
     index = next(i for i, m in enumerate(as_list(doc.data["models"])) if isinstance(m, dict)
                  and m.get("slug") == model.slug)
     file = data_dir.parent / doc.path
-    text = file.read_text(encoding="utf-8")
+    text = file.read_bytes().decode("utf-8")      # as it is: "\r\n" line ends stay
     plan = Plan(doc, ("models", index), text, today)
     try:
         if start > today:
