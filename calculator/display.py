@@ -217,3 +217,12 @@ def lifecycle_note(model, day):
     if status == "upcoming":
         return ("Not yet released", f"Callable from {model.released}.")
     return None
+
+
+def factor(old, new):
+    """How many times larger the bigger of two non-zero prices is, one decimal, half-up: "10.7"
+    (0.15 -> 1.60, and 1.60 -> 0.15 alike)."""
+    old, new = Decimal(old), Decimal(new)
+    big, small = (new, old) if new >= old else (old, new)
+    value = EXACT.divide(big, small)
+    return format(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP, context=EXACT), "f")

@@ -64,9 +64,11 @@ def _problems(data_dir, problems):
 @_plain_errors
 def on_config(config):
     chosen = settings.load(config.extra.get("pricebook"), _root(config), os.environ)
-    build = sitegen.build(chosen.data_dir, today=chosen.today())
+    build = sitegen.build(chosen.data_dir, today=chosen.today(), compare_git=True)
     for problem in build.warnings:
         log.warning(str(problem))
+    for note in build.notes:
+        log.info(f"pricebook: {note}")
     if not build.ok:
         raise _problems(chosen.data_dir, build.errors)
     config.nav = nav.expanded(config.nav, build.pages, build.nav_titles)

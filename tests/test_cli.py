@@ -230,9 +230,10 @@ def test_diff_lists_changed_prices_between_a_revision_and_the_working_tree(tmp_p
     r = run("diff", "--data", str(data), "--json")
     assert r.returncode == 0, r.stderr
     changes = json.loads(r.stdout)
-    assert {"model": "gpt-test", "field": "output", "old": "10.00", "new": "12.00", "change": "+20.0%"} in changes
+    assert {"model": "gpt-test", "field": "output", "old": "10.00", "new": "12.00", "change": "+20.0%",
+            "suspicious": False, "in_place": True} in changes
     assert {"model": "claude-test-2", "field": "gateway ratio", "old": "0.35", "new": "0.40",
-            "change": "+14.3%"} in changes
+            "change": "+14.3%", "suspicious": False, "in_place": False} in changes
     table = run("diff", "HEAD", "--data", str(data)).stdout
     assert "gpt-test" in table and "+20.0%" in table
     bad = run("diff", "no-such-rev", "--data", str(data))

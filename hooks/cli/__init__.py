@@ -1,4 +1,5 @@
-"""The `pricebook` console script: check, estimate, compare, diff, drift, errors.
+"""The `pricebook` console script: check, estimate, compare, diff, drift (hooks/cli/drift.py), errors,
+price (hooks/cli/price.py).
 
 Every command takes --data DIR (default: ./data). Bad arguments: one line on stderr, exit 2.
 Bad data: every problem as path:line:col: message, exit 1. Never a traceback.
@@ -13,7 +14,8 @@ from calculator import api, display
 from calculator.buckets import BUCKETS
 
 from hooks.cli import drift
-from hooks.cli.diff import DiffError, diff_against_rev
+from hooks.cli import price as price_cmd
+from hooks.cli.diff import DiffError, diff_against_rev, diff_marks
 from hooks.data.load import load_catalog
 from hooks.data.rules import topics_yaml
 from hooks.sitegen import build as sitegen
@@ -67,6 +69,8 @@ def _parser():
                        description=drift.HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     g.add_argument("--at", metavar="DATE", help="the pricing date (YYYY-MM-DD; default today)")
     g.add_argument("--json", action="store_true", help="machine-readable output")
+
+    price_cmd.add_parser(sub, common)
 
     m = sub.add_parser("errors", parents=[common], help="which troubleshooting page fits an error text")
     m.add_argument("text", help="the error text, log line or exception (- reads stdin)")
@@ -150,13 +154,15 @@ def cmd_check(ns):
     """What the build checks, without MkDocs: the data, the names the site reserves, and the pages
     topics.yaml points at."""
     data_dir = Path(ns.data)
-    build = sitegen.build(data_dir, strict=ns.strict)
+    build = sitegen.build(data_dir, strict=ns.strict, compare_git=True)
     problems = list(build.problems)
     pages = _site_pages(data_dir, build) if build.ok else None
     if pages is not None:
         problems += topics_yaml.missing_pages(build.result.docs, pages)
     for problem in problems:
         print(problem, file=sys.stderr)
+    for note in build.notes:
+        print(f"note: {note}", file=sys.stderr)
     errors = [p for p in problems if p.level == "error"]
     if errors or build.catalog is None:
         print(f"pricebook: {len(errors)} problem(s) in {ns.data}", file=sys.stderr)
@@ -228,10 +234,13 @@ def cmd_diff(ns):
     if not changes:
         print(f"no price changes since {ns.rev}")
         return 0
-    rows = [("model", "field", "old", "new", "change")]
+    rows = [("model", "field", "old", "new", "change", "!")]
     for ch in changes:
-        rows.append((ch["model"], ch["field"], ch["old"] or "-", ch["new"] or "-", ch["change"]))
+        rows.append((ch["model"], ch["field"], ch["old"] or "-", ch["new"] or "-", ch["change"], diff_marks(ch)))
     _table(rows)
+    if any(ch["suspicious"] or ch["in_place"] for ch in changes):
+        print("! factor: changed by more than 3x either way, a likely slip; in place: no new history entry, "
+              "so past dates are repriced (see `pricebook check`)")
     return 0
 
 
@@ -265,16 +274,19 @@ def cmd_drift(ns):
 
 
 COMMANDS = {"check": cmd_check, "estimate": cmd_estimate, "compare": cmd_compare,
-            "diff": cmd_diff, "drift": cmd_drift, "errors": cmd_errors}
+            "diff": cmd_diff, "drift": cmd_drift, "errors": cmd_errors, "price": price_cmd.run}
 
 
 def main(argv=None):
     try:
         ns = _parser().parse_args(argv)
         return COMMANDS[ns.command](ns)
-    except (UsageExit, DiffError) as err:
+    except (UsageExit, DiffError, price_cmd.PriceUsage) as err:
         print(f"pricebook: error: {err}", file=sys.stderr)
         return 2
+    except price_cmd.PriceRefused as err:
+        print(f"pricebook: {err}", file=sys.stderr)
+        return 1
     except sitegen.SiteError as err:
         print(f"pricebook: {err}", file=sys.stderr)
         return 1

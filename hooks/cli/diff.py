@@ -3,6 +3,7 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
+from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from calculator.buckets import PRICE_FIELDS
 from calculator.display import percent
 
 from hooks.data.load import load_catalog
+from hooks.data.rules.git_history import suspicious
 
 
 class DiffError(Exception):
@@ -111,4 +113,33 @@ def diff_against_rev(data_dir, rev="HEAD"):
                 first = "; ".join(str(p) for p in old.errors[:3])
                 raise DiffError(f"the data at {rev} does not load ({len(old.errors)} problem(s)): {first}")
             old_points = price_points(old.catalog)
-    return diff_points(old_points, price_points(new.catalog))
+    return mark(diff_points(old_points, price_points(new.catalog)),
+                set() if archive is None else history_grew(old.catalog, new.catalog))
+
+
+def history_grew(old, new):
+    """Slugs of the models that have a history entry (an `until` date) in `new` that `old` lacks."""
+    before = {m.slug: {h.until for h in m.history} for m in old.models}
+    return {m.slug for m in new.models if m.slug in before and {h.until for h in m.history} - before[m.slug]}
+
+
+def mark(changes, with_history):
+    """Each change with "suspicious" (changed by more than a factor of 3 either way) and "in_place"
+    (an official price changed with no new history entry for its model: past dates would be
+    repriced); `with_history`: the slugs whose history grew."""
+    for ch in changes:
+        both = ch["old"] is not None and ch["new"] is not None
+        ch["suspicious"] = both and suspicious(ch["old"], ch["new"])
+        ch["in_place"] = both and ch["field"] != "gateway ratio" and ch["model"] not in with_history
+    return changes
+
+
+def diff_marks(change):
+    """The `!` cell of `pricebook diff`'s table: "factor 10.7, in place" or ""."""
+    marks = []
+    if change["suspicious"]:
+        old, new = Decimal(change["old"]), Decimal(change["new"])
+        marks.append(f"factor {display.factor(old, new)}" if old and new else "factor (a price of 0)")
+    if change["in_place"]:
+        marks.append("in place")
+    return ", ".join(marks)

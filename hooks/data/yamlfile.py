@@ -353,6 +353,11 @@ def load_yaml(file, rel=None, max_bytes=MAX_BYTES):
         line, col = _line_col(raw[: exc.start].decode("utf-8", "replace"), exc.start)
         return None, [Problem(rel, line, col, f"not UTF-8 text: byte 0x{raw[exc.start]:02X} cannot be decoded; "
                                               "save the file as UTF-8")]
+    return load_yaml_text(text, rel)
+
+
+def load_yaml_text(text, rel):
+    """(YamlDoc or None, [Problem]) for YAML text already read (e.g. a file at a git revision)."""
     text = text.removeprefix("\ufeff")
     first_line = text.split("\n", 1)[0].rstrip("\r")
     try:

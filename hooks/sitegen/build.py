@@ -15,6 +15,7 @@ from pathlib import Path
 from hooks.sitegen.figures import Figures
 from hooks.data.load import load_catalog
 from hooks.data.problems import HasProblems
+from hooks.data.rules import git_history
 from hooks.sitegen.render import text
 from hooks.sitegen.pages import calculator as pages_calculator, errors as pages_errors, models as pages_models, pricing as pages_pricing
 
@@ -32,6 +33,7 @@ class SiteBuild(HasProblems):
     pages: list = field(default_factory=list)
     nav_titles: dict = field(default_factory=dict)   # src_uri -> title in the navigation
     figures: object = None
+    notes: list = field(default_factory=list)        # one-line remarks that are not problems
 
     @property
     def catalog(self):
@@ -42,13 +44,18 @@ class SiteBuild(HasProblems):
         return self.catalog is not None and not self.errors
 
 
-def build(data_dir, today=None, strict=False):
+def build(data_dir, today=None, strict=False, compare_git=False):
     """Load data_dir and render every generated page. Never raises for bad data: `problems`
-    lists every mistake and `pages` stays empty when any is an error."""
+    lists every mistake and `pages` stays empty when any is an error. `compare_git` adds the
+    comparison of the models files with git HEAD (hooks/data/rules/git_history.py)."""
     data_dir = Path(data_dir)
     today = today or datetime.date.today()
     result = load_catalog(data_dir, today=today, strict=strict)
     out = SiteBuild(data_dir, today, result, list(result.problems))
+    if compare_git:
+        found, note = git_history.compare_with_head(data_dir, result.docs, strict=strict)
+        out.problems = sorted(set(out.problems + found), key=lambda p: (p.path, p.line, p.col, p.message))
+        out.notes += [note] if note else []
     if result.catalog is None or out.errors:
         return out
     catalog = result.catalog
