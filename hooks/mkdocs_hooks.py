@@ -145,4 +145,4 @@ def on_post_build(config):
         worker["lock"] = vendor.pyodide_lock_info(node_modules)
     (calc_dir / "config.json").write_text(json.dumps(worker, indent=1) + "\n", encoding="utf-8")
     if chosen.precompress and _COMMAND["name"] != "serve":
-        precompress.precompress(site_dir, cache / "precompressed")
+        precompress.precompress(site_dir, cache / "precompressed", best=("assets/pyodide/",))

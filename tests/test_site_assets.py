@@ -102,7 +102,9 @@ def _tree(root):
 def test_precompress_writes_what_gains_and_nothing_else(tmp_path):
     site = tmp_path / "site"
     text = _tree(site)
-    stats = precompress.precompress(site, tmp_path / "cache")
+    stats = precompress.precompress(site, tmp_path / "cache", best=("a/",))
+    assert sorted(
+        p.suffix for p in (tmp_path / "cache").glob("*/*")) == [".br11", ".gz"]
     assert brotli.decompress((site / "a/big.js.br").read_bytes()) == text
     assert gzip.decompress((site / "a/big.js.gz").read_bytes()) == text
     assert sorted(p.name for p in (site / "a").iterdir()) == [
@@ -123,7 +125,7 @@ def test_precompress_reads_its_cache_instead_of_compressing_again(tmp_path):
     _tree(site)
     cache = tmp_path / "cache"
     precompress.precompress(site, cache)
-    entries = sorted(cache.glob("*/*.br"))
+    entries = sorted(cache.glob("*/*.br9"))  # not under `best`: quality 9
     assert len(entries) == 1
     entries[0].write_bytes(b"from the cache")   # what a second run copies, if it uses the cache
     precompress.precompress(site, cache)
