@@ -9,9 +9,12 @@ on_config       the settings (mkdocs.yml extra.pricebook, validated; hooks/siteg
 on_files        the generated pages (File.generated; per-model pages NOT_IN_NAV) with edit links to
                 their YAML file; the markers of hand-written pages filled once (markers.py); the
                 topics.yaml cards checked against the pages the site has; the exports (export.py)
+on_startup      remembers whether this is `mkdocs serve` (no precompressed copies: its server
+                does not use them, and each rebuild would pay for them)
 on_pre_build    check that the site folder can be written (one line, not MkDocs' traceback)
-on_post_build   vendor tablesort and Pyodide, build the calculator wheel (vendor.py), then scan
-                every file the build wrote for a real-looking API key, the last gate (secrets.py)
+on_post_build   vendor tablesort and Pyodide with the calculator's .pyc stdlib, build the calculator
+                wheel (vendor.py); scan every file the build wrote for a real-looking API key, the
+                last gate (secrets.py); then write .br/.gz beside the static assets (precompress.py)
 Every event is wrapped by _plain_errors: whatever fails reaches MkDocs as one PluginError line.
 """
 import functools
@@ -29,10 +32,11 @@ if str(_REPO) not in sys.path:  # the repository is importable even without `pip
     sys.path.insert(0, str(_REPO))
 
 from hooks.data.rules import topics_yaml  # noqa: E402
-from hooks.sitegen import build as sitegen, export, markers, nav, publish, secrets, settings, vendor  # noqa: E402
+from hooks.sitegen import build as sitegen, export, markers, nav, precompress, publish, secrets, settings, vendor  # noqa: E402,E501
 
 log = logging.getLogger("mkdocs.plugins.pricebook")
 STATE = "pricebook"   # the key on MkDocs' config that carries this build's SiteBuild and Settings
+_COMMAND = {"name": "build"}  # from on_startup: "build", "gh-deploy" or "serve"
 
 
 def _plain_errors(event):
@@ -59,6 +63,10 @@ def _root(config):
 def _problems(data_dir, problems):
     return PluginError(f"pricebook: {len(problems)} problem(s) in the data in {data_dir}; fix each line "
                        "below (`pricebook check` lists the same):\n" + "\n".join(map(str, problems)))
+
+
+def on_startup(command, dirty):
+    _COMMAND["name"] = command
 
 
 @_plain_errors
@@ -135,15 +143,21 @@ def on_post_build(config):
     site_dir = Path(config.site_dir)
     root = _root(config)
     node_modules = root / "node_modules"
+    cache = node_modules / ".cache" / "pricebook"  # compiled stdlib and compressed copies, by content
+    calc_dir = site_dir / "assets" / "calculator"
     vendor.copy_tablesort(node_modules, site_dir)
-    if not chosen.pyodide_url and chosen.vendor_pyodide:
-        vendor.copy_pyodide(node_modules, site_dir)
-    wheel = vendor.build_calculator_wheel(root, site_dir / "assets" / "calculator")
+    wheel = vendor.build_calculator_wheel(root, calc_dir)
     # What the calculator page hands its worker; paths are relative to this file's folder.
-    (site_dir / "assets" / "calculator" / "config.json").write_text(json.dumps({
-        "wheel": wheel.name, "prices": "catalog.json", "pyodide": chosen.pyodide_url or "../pyodide/",
-    }, indent=1) + "\n", encoding="utf-8")
+    worker = {"wheel": wheel.name, "prices": "catalog.json", "pyodide": chosen.pyodide_url or "../pyodide/"}
+    if not chosen.pyodide_url and chosen.vendor_pyodide:
+        # The vendored copy carries the calculator's own .pyc stdlib; a CDN's is its stock one.
+        stdlib = vendor.stdlib_zip(node_modules, wheel, calc_dir / "catalog.json", cache)
+        vendor.copy_pyodide(node_modules, site_dir, stdlib)
+        worker["lock"] = vendor.pyodide_lock_info(node_modules)
+    (calc_dir / "config.json").write_text(json.dumps(worker, indent=1) + "\n", encoding="utf-8")
     leaked = secrets.leaked_keys(site_dir)
     if leaked:
         raise PluginError(f"pricebook: {len(leaked)} real-looking API key(s) in the built site {site_dir}; "
                           "it must not be published:\n" + "\n".join(leaked[:20]))
+    if chosen.precompress and _COMMAND["name"] != "serve":
+        precompress.precompress(site_dir, cache / "precompressed", best=("assets/pyodide/",))

@@ -11,6 +11,7 @@ tests (tests/test_browser.py, fixtures in tests/conftest.py) and bench/browser.p
 from __future__ import annotations
 
 import contextlib
+import email.utils
 import functools
 import http.server
 import io
@@ -18,6 +19,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,6 +42,8 @@ def build_site(site_dir: Path) -> Path:
 class _Handler(http.server.SimpleHTTPRequestHandler):
     hide: tuple = ()
     replace: dict = {}
+    precompressed: bool = False
+    started: float = 0.0  # the Last-Modified time of the `replace` bodies
 
     def log_message(self, *args):  # quiet
         pass
@@ -50,22 +54,46 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self.send_error(404, "hidden for this test")
             return None
         if path in self.replace:
-            body = self.replace[path]
-            self.send_response(200)
-            self.send_header("Content-Type", self.guess_type(path))
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            return io.BytesIO(body)
+            return self._send(self.replace[path], path, self.started)
+        if self.precompressed:  # as nginx brotli_static/gzip_static: x.br or x.gz for x, if there
+            accept = self.headers.get("Accept-Encoding", "")
+            local = Path(self.translate_path(self.path))
+            for token, ext in (("br", ".br"), ("gzip", ".gz")):
+                packed = local.with_name(local.name + ext)
+                if token in accept and local.is_file() and packed.is_file():
+                    return self._send(packed.read_bytes(), str(local), local.stat().st_mtime, token)
         return super().send_head()
+
+    def _send(self, body, path, mtime, encoding=None):
+        """200 with Last-Modified (a browser may cache it, as from any static host), or 304."""
+        since = self.headers.get("If-Modified-Since")
+        try:
+            fresh = since and email.utils.parsedate_to_datetime(since).timestamp() >= int(mtime)
+        except (TypeError, ValueError):
+            fresh = False
+        self.send_response(304 if fresh else 200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Last-Modified", self.date_time_string(mtime))
+        if encoding:
+            self.send_header("Content-Encoding", encoding)
+            self.send_header("Vary", "Accept-Encoding")
+        if fresh:
+            self.end_headers()
+            return None
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
 
 @contextlib.contextmanager
-def serve(site_dir: Path, hide: tuple = (), replace: dict | None = None):
+def serve(site_dir: Path, hide: tuple = (), replace: dict | None = None, precompressed: bool = False):
     """Serve site_dir on a free port of 127.0.0.1 in a thread; yields the base URL.
     `hide`: path prefixes (e.g. "assets/pyodide/") answered with 404; `replace`: {site path:
-    bytes} served instead of the file (e.g. a bigger catalog.json)."""
+    bytes} served instead of the file (e.g. a bigger catalog.json); `precompressed`: answer with
+    the build's x.br / x.gz when the browser accepts it (as a host configured per the README)."""
     replace = dict(replace or {})
-    handler = type("Handler", (_Handler,), {"hide": tuple(hide), "replace": replace})
+    handler = type("Handler", (_Handler,), {"hide": tuple(hide), "replace": replace,
+                                            "precompressed": precompressed, "started": time.time()})
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir)))
     server.daemon_threads = True

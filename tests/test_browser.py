@@ -550,6 +550,22 @@ def test_other_pages_do_not_load_pyodide(context, site_url):
     plain.close()
 
 
+def test_errors_index_starts_the_worker_from_its_head(built_site, context, site_url):
+    """The lookup's engine starts while the page loads, before anyone touches the box; Pyodide
+    loads the site's own stdlib and no lock file."""
+    head = (built_site / "errors" / "index.html").read_text(encoding="utf-8").split("</head>")[0]
+    assert re.search(r'<script async src="[^"]*assets/calculator/calculator\.js" data-start-worker>', head)
+    fetched = []
+    page = context.new_page()
+    page.on("request", lambda r: fetched.append(r.url))
+    page.goto(f"{site_url}errors/")
+    page.wait_for_function("() => window.pricebook && window.pricebook.engine.state === 'ready'", timeout=60_000)
+    assert page.evaluate("window.pricebook.engine.starts") == 1
+    assert f"{site_url}assets/pyodide/python_stdlib.zip" in fetched
+    assert not [u for u in fetched if "pyodide-lock.json" in u]
+    page.close()
+
+
 def test_no_page_asks_another_origin_for_anything(context, site_url):
     """No web fonts, no repository stats, no CDN: every request stays on the site's own origin."""
     fetched = []

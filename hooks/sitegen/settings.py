@@ -8,17 +8,19 @@
         vendor_pyodide: true    # copy the 13 MB Pyodide runtime into the site (false: the
                                 # calculator cannot run unless pyodide_url is set)
         pyodide_url: ""         # "" = the vendored copy; an https URL ending in / = load it from there
+        precompress: true       # write .br and .gz beside the static assets (hooks/sitegen/precompress.py)
 
 Environment variables override a setting for one build (the Makefile's `make build DATA=...` and
-the tests use them): PRICEBOOK_DATA, PRICEBOOK_BUILD_DATE, PRICEBOOK_VENDOR_PYODIDE (1 or 0).
+the tests use them): PRICEBOOK_DATA, PRICEBOOK_BUILD_DATE, PRICEBOOK_VENDOR_PYODIDE and
+PRICEBOOK_PRECOMPRESS (1 or 0).
 """
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULTS = {"data": "data", "build_date": "", "vendor_pyodide": True, "pyodide_url": ""}
+DEFAULTS = {"data": "data", "build_date": "", "vendor_pyodide": True, "pyodide_url": "", "precompress": True}
 ENVIRONMENT = {"PRICEBOOK_DATA": "data", "PRICEBOOK_BUILD_DATE": "build_date",
-               "PRICEBOOK_VENDOR_PYODIDE": "vendor_pyodide"}
+               "PRICEBOOK_VENDOR_PYODIDE": "vendor_pyodide", "PRICEBOOK_PRECOMPRESS": "precompress"}
 
 
 class SettingsError(ValueError):
@@ -31,6 +33,7 @@ class Settings:
     build_date: object          # datetime.date, or None for "today"
     vendor_pyodide: bool
     pyodide_url: str
+    precompress: bool = True
 
     def today(self):
         return self.build_date or datetime.date.today()
@@ -87,4 +90,5 @@ def load(block, root, environ=None):
         raise SettingsError(f"{where['pyodide_url']}: {url!r}: leave it empty for the vendored Pyodide, or "
                             "give an https URL ending in /")
     return Settings(data_dir=data_dir.resolve(), build_date=_date(value["build_date"], where["build_date"]),
-                    vendor_pyodide=_flag(value["vendor_pyodide"], where["vendor_pyodide"]), pyodide_url=url)
+                    vendor_pyodide=_flag(value["vendor_pyodide"], where["vendor_pyodide"]), pyodide_url=url,
+                    precompress=_flag(value["precompress"], where["precompress"]))

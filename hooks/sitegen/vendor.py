@@ -3,7 +3,11 @@
 Plain functions, no mkdocs import: the hook adapter calls them, and so can any other generator.
 
 - ``copy_pyodide``: the runtime files of the npm package ``pyodide`` (pinned in
-  package-lock.json) into ``<site>/assets/pyodide/``, so the site works offline.
+  package-lock.json) into ``<site>/assets/pyodide/``, so the site works offline, with the
+  calculator's own standard library (``stdlib_zip``) as its ``python_stdlib.zip``.
+- ``stdlib_zip``: the standard library modules the calculator reaches, compiled to ``.pyc`` by
+  Pyodide's own Python under Node (``pyodide_stdlib.mjs``), cached; ``pyodide_lock_info``: what
+  the worker passes as ``lockFileContents`` instead of fetching ``pyodide-lock.json``.
 - ``copy_tablesort``: tablesort's minified JS and its number sort into ``<site>/assets/vendor/``.
 - ``build_calculator_wheel``: a pure-Python wheel holding only the ``calculator`` package,
   written directly with ``zipfile`` (no build backend, no network, byte-for-byte reproducible),
@@ -13,11 +17,14 @@ Plain functions, no mkdocs import: the hook adapter calls them, and so can any o
 from __future__ import annotations
 
 import base64
+import contextlib
 import csv
 import hashlib
 import io
+import json
 import re
 import shutil
+import subprocess
 import tomllib
 import zipfile
 from pathlib import Path
@@ -29,22 +36,21 @@ __all__ = [
     "build_calculator_wheel",
     "copy_pyodide",
     "copy_tablesort",
+    "pyodide_lock_info",
+    "stdlib_zip",
     "wheel_name",
 ]
 
 # What the browser fetches from indexURL when it runs `loadPyodide()` from pyodide.mjs:
 # pyodide.mjs imports `${indexURL}pyodide.asm.mjs`, which fetches `pyodide.asm.wasm`;
-# the interpreter mounts `python_stdlib.zip`; `pyodide-lock.json` is fetched unless
-# `lockFileContents` is given. Left out on purpose: pyodide.js (the classic script; classic
-# workers are not supported anyway), *.map (fetched only by an open devtools),
+# the interpreter mounts `python_stdlib.zip` (the calculator's own, see stdlib_zip);
+# `pyodide-lock.json` is not copied: the worker passes `lockFileContents` (pyodide_lock_info)
+# and the calculator never calls loadPackage. Left out on purpose: pyodide.js (the classic
+# script; classic workers are not supported anyway), *.map (fetched only by an open devtools),
 # *.d.ts, console*.html, README/package.json.
-PYODIDE_FILES = (
-    "pyodide.mjs",
-    "pyodide.asm.mjs",
-    "pyodide.asm.wasm",
-    "python_stdlib.zip",
-    "pyodide-lock.json",
-)
+PYODIDE_RUNTIME = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
+STDLIB = "python_stdlib.zip"
+PYODIDE_FILES = (*PYODIDE_RUNTIME, STDLIB)  # what assets/pyodide/ holds
 
 # (path inside node_modules/tablesort, name in assets/vendor/)
 TABLESORT_FILES = (
@@ -95,8 +101,9 @@ def _copy_files(src_dir: Path, pairs, dest_dir: Path, site_dir: Path, pkg: str) 
     return copied
 
 
-def copy_pyodide(node_modules: Path, site_dir: Path) -> list[str]:
-    """Copy Pyodide's runtime files into ``site_dir/assets/pyodide/``.
+def copy_pyodide(node_modules: Path, site_dir: Path, stdlib: Path | None = None) -> list[str]:
+    """Copy Pyodide's runtime files into ``site_dir/assets/pyodide/``, with ``stdlib`` (a zip
+    from ``stdlib_zip``; None: Pyodide's stock one) as its ``python_stdlib.zip``.
 
     Returns the copied paths relative to ``site_dir`` (posix), e.g.
     ``"assets/pyodide/pyodide.mjs"``. Raises ``VendorError`` if node_modules/pyodide is absent
@@ -104,9 +111,93 @@ def copy_pyodide(node_modules: Path, site_dir: Path) -> list[str]:
     """
     site_dir = Path(site_dir)
     src = _node_package(node_modules, "pyodide")
-    return _copy_files(
-        src, [(f, f) for f in PYODIDE_FILES], site_dir / "assets" / "pyodide", site_dir, "pyodide"
-    )
+    dest = site_dir / "assets" / "pyodide"
+    copied = _copy_files(src, [(f, f) for f in PYODIDE_RUNTIME], dest, site_dir, "pyodide")
+    if stdlib is None:
+        return copied + _copy_files(src, [(STDLIB, STDLIB)], dest, site_dir, "pyodide")
+    shutil.copyfile(stdlib, dest / STDLIB)
+    return copied + [(dest / STDLIB).relative_to(site_dir).as_posix()]
+
+
+def pyodide_lock_info(node_modules: Path) -> dict:
+    """The ``info`` of the pinned pyodide-lock.json (its ABI version is what Pyodide checks): the
+    worker passes ``{info, packages: {}}`` as ``lockFileContents`` and skips fetching the file."""
+    lock = _node_package(node_modules, "pyodide") / "pyodide-lock.json"
+    try:
+        return json.loads(lock.read_text(encoding="utf-8"))["info"]
+    except (OSError, ValueError, KeyError) as e:
+        raise VendorError(f"cannot read the info of {lock} ({e}); {_SETUP_HINT}") from e
+
+
+# ---------------------------------------------------------------------------------------------
+# The calculator's standard library, as .pyc
+
+STDLIB_SCRIPT = Path(__file__).with_name("pyodide_stdlib.mjs")
+WORKER = Path(__file__).resolve().parents[2] / "docs" / "assets" / "calculator" / "worker.mjs"
+# Stored, not deflated: .pyc compress well (3.3 MB stored -> 0.94 MB brotli, 1.3 MB gzip), and
+# the build writes .br/.gz beside it for a host that serves them (README: Serving). Deflating the
+# members instead (1.37 MB) would hide them from that compression; see README for the trade-off.
+STDLIB_DEFLATE = False
+
+
+def _stdlib_key(node_modules: Path, wheel: Path) -> str:
+    """What the zip depends on: the Pyodide release (its stdlib and its Python), the script that
+    records and compiles, the worker glue it runs, and the calculator (the wheel is a reproducible
+    zip of its sources). Not the prices: which modules the engine imports is a matter of code."""
+    pkg = _node_package(node_modules, "pyodide")
+    h = hashlib.sha256()
+    for part in (
+        (pkg / "package.json").read_bytes(),
+        (pkg / STDLIB).read_bytes() if (pkg / STDLIB).is_file() else b"",
+        STDLIB_SCRIPT.read_bytes(),
+        WORKER.read_bytes(),
+        Path(wheel).read_bytes(),
+        str(STDLIB_DEFLATE).encode(),
+    ):
+        h.update(hashlib.sha256(part).digest())
+    return h.hexdigest()[:20]
+
+
+def stdlib_zip(node_modules: Path, wheel: Path, catalog: Path, cache_dir: Path, node: str | None = None) -> Path:
+    """The calculator's trimmed ``.pyc`` standard library for the vendored Pyodide; returns its
+    path inside ``cache_dir``.
+
+    Made by ``node pyodide_stdlib.mjs build`` (about 3 s: Pyodide starts, runs the worker's path
+    with ``wheel`` and ``catalog``, compiles what was imported) only when no zip for the same
+    Pyodide, script, worker glue and wheel is in ``cache_dir``. Raises ``VendorError`` (one line)
+    when Node is missing or the step fails.
+    """
+    node_modules, cache_dir = Path(node_modules), Path(cache_dir)
+    key = _stdlib_key(node_modules, wheel)
+    out = cache_dir / f"python_stdlib-{key}.zip"
+    if out.is_file():
+        return out
+    node = node or shutil.which("node")
+    if not node:
+        raise VendorError(
+            "Node.js is not on PATH: the build compiles the calculator's Python standard library "
+            "inside Pyodide under Node (>= 18); install it (as `make setup` needs), or set "
+            "extra.pricebook.vendor_pyodide: false or pyodide_url in mkdocs.yml"
+        )
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    cmd = [node, str(STDLIB_SCRIPT), "build", "--pyodide", str(node_modules / "pyodide"),
+           "--wheel", str(wheel), "--catalog", str(catalog), "--out", str(out)]
+    if STDLIB_DEFLATE:
+        cmd.append("--deflate")
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise VendorError(f"compiling the calculator's standard library for Pyodide: {node} failed ({e})") from e
+    if proc.returncode != 0 or not out.is_file():
+        said = [line for line in proc.stderr.splitlines() if line.startswith("pyodide_stdlib: ")]
+        reason = said[-1].removeprefix("pyodide_stdlib: ") if said else (
+            (proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"])[-1])
+        raise VendorError(f"compiling the calculator's standard library for Pyodide failed: {reason[:2000]}")
+    for old in cache_dir.glob("python_stdlib-*.zip"):  # keep only the zip of the current sources
+        if old != out:
+            with contextlib.suppress(OSError):
+                old.unlink()
+    return out
 
 
 def copy_tablesort(node_modules: Path, site_dir: Path) -> list[str]:

@@ -1,8 +1,11 @@
 // Run a Python file inside Pyodide under Node, with the calculator wheel installed.
 //
-//   node tests/pyodide/run_vectors.mjs <calculator.whl> <entry.py under tests/> [args for the entry...]
+//   node tests/pyodide/run_vectors.mjs [--stdlib ZIP] <calculator.whl> <entry.py under tests/> [args...]
 //
 // Pyodide comes from node_modules (pinned by package-lock.json; `make setup` / `npm ci`).
+// --stdlib ZIP: load Pyodide as the site does, with ZIP (the build's trimmed .pyc stdlib,
+// hooks/sitegen/vendor.py stdlib_zip) as its only standard library and no lock file. The entry
+// then runs with only what that zip holds, so it is exec'd directly (runpy is not in it).
 // The repository's tests/ folder is mounted read-write with NODEFS at /repo/tests and the
 // working directory is /repo, so the entry finds tests/vectors/*.json. The entry runs as
 // __main__ with sys.argv = [entry, ...args].
@@ -14,7 +17,9 @@ import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const testsDir = path.resolve(here, "..");
-const [wheelArg, entryArg, ...entryArgs] = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const stdlibArg = argv[0] === "--stdlib" ? (argv.shift(), argv.shift()) : null;
+const [wheelArg, entryArg, ...entryArgs] = argv;
 
 function die(message, code = 2) {
   process.stderr.write(`run_vectors: ${message}\n`);
@@ -22,8 +27,9 @@ function die(message, code = 2) {
 }
 
 if (!wheelArg || !entryArg) {
-  die("usage: node tests/pyodide/run_vectors.mjs <calculator.whl> <entry.py> [args...]");
+  die("usage: node tests/pyodide/run_vectors.mjs [--stdlib ZIP] <calculator.whl> <entry.py> [args...]");
 }
+if (stdlibArg !== null && !existsSync(stdlibArg)) die(`no such stdlib zip: ${stdlibArg}`);
 const wheelPath = path.resolve(wheelArg);
 const entryPath = path.resolve(entryArg);
 if (!existsSync(wheelPath)) die(`no such wheel: ${wheelPath}`);
@@ -43,12 +49,17 @@ try {
 const t0 = performance.now();
 let py;
 try {
-  py = await loadPyodide();
+  if (stdlibArg) {
+    const lock = JSON.parse(readFileSync(new URL(import.meta.resolve("pyodide/pyodide-lock.json")), "utf8"));
+    py = await loadPyodide({ stdLibURL: path.resolve(stdlibArg), lockFileContents: { info: lock.info, packages: {} } });
+    process.stdout.write(`stdlib: ${path.resolve(stdlibArg)}\n`);
+  } else {
+    py = await loadPyodide();
+  }
   const sitePackages = py.runPython("import sysconfig; sysconfig.get_path('purelib')");
   // unpackArchive throws on a bad wheel (loadPackage would only log); it wants a Uint8Array.
   const wheelBytes = new Uint8Array(readFileSync(wheelPath));
   py.unpackArchive(wheelBytes, "wheel", { extractDir: sitePackages });
-  py.runPython("import importlib; importlib.invalidate_caches()");
 } catch (err) {
   die(`Pyodide or the wheel failed to load: ${err.message}`);
 }
@@ -59,12 +70,14 @@ py.FS.mount(py.FS.filesystems.NODEFS, { root: testsDir }, "/repo/tests");
 py.FS.chdir("/repo");
 
 const runEntry = py.runPython(`
-import runpy, sys
+import sys
 
 def _run_entry(entry, args):
     sys.argv = [entry, *args]
+    with open(entry, encoding="utf-8") as fh:
+        code = compile(fh.read(), entry, "exec")
     try:
-        runpy.run_path(entry, run_name="__main__")
+        exec(code, {"__name__": "__main__", "__file__": entry})
     except SystemExit as exc:
         if exc.code is None:
             return 0

@@ -7,8 +7,8 @@
 // Loaded on every page as a classic script (mkdocs.yml extra_javascript). With Material's
 // navigation.instant it runs once, so the page logic starts from document$.subscribe and acts only
 // when #pb-calculator or #error-lookup is on the page. One worker serves every page and survives
-// instant navigation; it starts when the calculator page opens (from its <head>, see attach()),
-// or on first use of the lookup.
+// instant navigation; it starts when the calculator page or the troubleshooting index opens (from
+// its <head>, see attach() and docs/overrides/main.html), or when instant navigation reaches one.
 (function () {
   "use strict";
 
@@ -26,8 +26,9 @@
   const MAX_PROMPT = 2_000_000; // calculator.api.MAX_PROMPT_CHARS
   const listeners = new Set(); // called with engine on "ready" / "failed"
 
-  // assets/calculator/config.json, written by the build: {wheel, prices, pyodide}, each relative
-  // to that file's folder (pyodide may be an absolute CDN URL: mkdocs.yml extra.pricebook.pyodide_url).
+  // assets/calculator/config.json, written by the build: {wheel, prices, pyodide, lock?}, each
+  // relative to that file's folder (pyodide may be an absolute CDN URL: mkdocs.yml
+  // extra.pricebook.pyodide_url); lock: the vendored Pyodide's lock-file info (worker.mjs).
   async function workerConfig() {
     const url = new URL("config.json", ASSETS);
     const response = await fetch(url, { cache: "no-cache" });
@@ -38,6 +39,7 @@
       wheelURL: new URL(c.wheel, url).href,
       pricesURL: new URL(c.prices || "catalog.json", url).href,
       indexURL: c.pyodide ? new URL(c.pyodide, url).href : undefined,
+      lock: c.lock || undefined,
     };
   }
 
@@ -514,7 +516,7 @@
       msg.textContent = matches.length ? `Best ${matches.length === 1 ? "match" : `${matches.length} matches`}, best first:` :
         "No troubleshooting page matches that text. Browse the families below.";
     };
-    area.addEventListener("focus", startWorker, { once: true });
+    startWorker(); // already started from the page's <head> unless it came by instant navigation
     button.addEventListener("click", run);
     area.addEventListener("keydown", (e) => {
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) run();

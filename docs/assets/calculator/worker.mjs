@@ -4,9 +4,9 @@
 // Start it as a MODULE worker (a classic worker cannot load Pyodide):
 //   const w = new Worker(new URL("assets/calculator/worker.mjs", base), {type: "module"});
 // Page -> worker
-//   {type: "init", wheelURL, pricesURL, indexURL?}   once, first. URLs resolve against this
-//        file's URL, so pass absolute ones. indexURL (folder of pyodide.mjs, with a trailing
-//        "/") defaults to the vendored ../pyodide/.
+//   {type: "init", wheelURL, pricesURL, indexURL?, lock?}   once, first. URLs resolve against
+//        this file's URL, so pass absolute ones. indexURL (folder of pyodide.mjs, with a trailing
+//        "/") defaults to the vendored ../pyodide/; lock: the "info" of its pyodide-lock.json.
 //   {id, fn, args}   a call: calculator.api.call(fn, JSON.stringify(args)); may be sent before
 //        "ready" (it waits). fn: a name calculator.api.call dispatches (estimate, rank, usage,
 //        tokens, errors), or "vectors" with args {document: a tests/vectors/*.json document},
@@ -27,36 +27,9 @@ let api = null; // {call, version, models, pyodideMs} once ready
 let ready = null; // Promise, set by init
 let initError = "";
 let dead = ""; // set when Pyodide itself failed (a fatal error): this worker answers nothing more
-
-async function fetchOk(url, what) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${what} ${url}: HTTP ${response.status}`);
-  return response;
-}
-
-async function init({ wheelURL, pricesURL, indexURL }) {
-  if (!wheelURL || !pricesURL) throw new Error("init needs wheelURL and pricesURL");
-  const base = self.location.href;
-  const index = new URL(indexURL || defaultIndexURL, base).href;
-  // Start both downloads while Pyodide compiles.
-  const wheel = fetchOk(new URL(wheelURL, base), "calculator wheel").then((r) => r.arrayBuffer());
-  const prices = fetchOk(new URL(pricesURL, base), "prices").then((r) => r.text());
-  wheel.catch(() => {}); // reported below, once awaited
-  prices.catch(() => {});
-
-  const { loadPyodide } = await import(`${index}pyodide.mjs`);
-  const py = await loadPyodide({ indexURL: index });
-  const pyodideMs = Math.round(performance.now() - started);
-  const sitePackages = py.runPython("import sysconfig; sysconfig.get_path('purelib')");
-  // unpackArchive throws on a bad wheel; loadPackage(url) would only log it.
-  py.unpackArchive(new Uint8Array(await wheel), "wheel", { extractDir: sitePackages });
-  const pyApi = py.pyimport("calculator.api");
-  const loaded = JSON.parse(pyApi.load(await prices));
-  if (loaded.errors && loaded.errors.length) {
-    throw new Error(loaded.errors.map((e) => e.message).join("; "));
-  }
-  // Python-side guard: an exception becomes [False, "Type: message"] instead of a PythonError.
-  const call = py.runPython(`
+// Python-side guard: an exception becomes [False, "Type: message"] instead of a PythonError.
+// hooks/sitegen/pyodide_stdlib.mjs runs this same text to find the stdlib modules it needs.
+const GLUE = `
 import json, traceback
 from calculator import api
 
@@ -72,7 +45,39 @@ def _worker_call(fn, args_json):
         return [False, f"{type(exc).__name__}: {exc}"]
 
 _worker_call
-`);
+`;
+
+async function fetchOk(url, what) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${what} ${url}: HTTP ${response.status}`);
+  return response;
+}
+
+async function init({ wheelURL, pricesURL, indexURL, lock }) {
+  if (!wheelURL || !pricesURL) throw new Error("init needs wheelURL and pricesURL");
+  const base = self.location.href;
+  const index = new URL(indexURL || defaultIndexURL, base).href;
+  // Start both downloads while Pyodide compiles.
+  const wheel = fetchOk(new URL(wheelURL, base), "calculator wheel").then((r) => r.arrayBuffer());
+  const prices = fetchOk(new URL(pricesURL, base), "prices").then((r) => r.text());
+  wheel.catch(() => {}); // reported below, once awaited
+  prices.catch(() => {});
+
+  const { loadPyodide } = await import(`${index}pyodide.mjs`);
+  // lock: the vendored pyodide-lock.json's "info" (the build puts it in config.json). Given, Pyodide
+  // skips fetching the lock file (119 KB); the calculator never calls loadPackage, so no package
+  // entry is needed. Absent (Pyodide from a CDN), Pyodide fetches its own lock file as usual.
+  const py = await loadPyodide(lock ? { indexURL: index, lockFileContents: { info: lock, packages: {} } } : { indexURL: index });
+  const pyodideMs = Math.round(performance.now() - started);
+  const sitePackages = py.runPython("import sysconfig; sysconfig.get_path('purelib')");
+  // unpackArchive throws on a bad wheel; loadPackage(url) would only log it.
+  py.unpackArchive(new Uint8Array(await wheel), "wheel", { extractDir: sitePackages });
+  const pyApi = py.pyimport("calculator.api");
+  const loaded = JSON.parse(pyApi.load(await prices));
+  if (loaded.errors && loaded.errors.length) {
+    throw new Error(loaded.errors.map((e) => e.message).join("; "));
+  }
+  const call = py.runPython(GLUE);
   api = { call, version: py.version, models: loaded.models, pyodideMs };
 }
 
