@@ -188,7 +188,7 @@ def page_title(markdown):
     return found.group(1).strip() if found else ""
 
 
-def llms_txt(catalog, docs, site_url="", use_directory_urls=True):
+def llms_txt(catalog, docs, site_url="", use_directory_urls=True, at=None):
     """llms.txt (llmstxt.org): the site in one short Markdown file of links.
 
     docs: [(src_uri, markdown)] of every page, hand-written first, in navigation order."""
@@ -214,7 +214,8 @@ def llms_txt(catalog, docs, site_url="", use_directory_urls=True):
     lines.append(item("models/index.md", "every model with its slug, limits and gateway price"))
     for m in catalog.models:
         lines.append(f"- [{text(m.name)}]({url(f'models/{m.slug}.md')}): slug `{m.slug}`, {text(m.provider_name)}, "
-                     f"{display.tokens(m.context_window)}-token context, {m.status}")
+                     f"{display.tokens(m.context_window)}-token context, "
+                     f"{display.status_cell(m, at) if at else m.status}")
     lines += ["", "## Pricing"]
     lines += [item(src, _front_value(md, _DESCRIPTION)) for src, md in docs if src.startswith("pricing/")]
     errors = [(src, md) for src, md in docs if src.startswith("errors/")]
@@ -251,7 +252,7 @@ def files(catalog, docs, schema_dir, site_url="", use_directory_urls=True, figs=
         "api/models.json": _dump(models_export(catalog, figs, site_url)),
         "api/prices.json": _dump(prices_export(catalog, figs, site_url)),
         "api/errors.json": _dump(errors_export(catalog, site_url)),
-        "llms.txt": llms_txt(catalog, docs, site_url, use_directory_urls),
+        "llms.txt": llms_txt(catalog, docs, site_url, use_directory_urls, figs.at),
         "llms-full.txt": llms_full(catalog, docs, site_url, use_directory_urls),
         "assets/calculator/catalog.json": _json(catalog.to_dict(), separators=(",", ":")),
     }
