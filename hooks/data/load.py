@@ -20,7 +20,7 @@ from hooks.data.rules import models_yaml, site_yaml, topics_yaml
 from hooks.data.rules.common import RuleContext
 from hooks.data.rules.errors_yaml import check_errors
 from hooks.data.schema import dotted, load_schema, validate
-from hooks.data.yamlfile import load_yaml
+from hooks.data.yamlfile import load_yaml, strings
 
 SCHEMA_LINE = "# yaml-language-server: $schema={}"
 
@@ -60,7 +60,7 @@ def load_catalog(data_dir, today=None, strict=False):
                 problems.append(doc.problem((), "expected a mapping of fields (key: value lines) at the top "
                                                  "of the file"))
                 return None, False
-            for path, text in _strings(doc.data):
+            for path, text in strings(doc.data):
                 message = key_message(dotted(path) or "text", text)
                 if message:
                     problems.append(doc.problem(path, message))
@@ -205,18 +205,6 @@ def _data_files(folder, what, rel, problems):
             problems.append(Problem(rel(file), 1, 1, f"this {what} file is not read: data files end in "
                                                      f".yaml (lower case); rename it to {file.stem}.yaml"))
     return files
-
-
-def _strings(value, path=()):
-    """(path, text) for every string in a nested value (every text field of a data file)."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, path + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, path + (i,))
 
 
 def _model_dict(doc, m):

@@ -100,6 +100,18 @@ class YamlDoc:
         return f"YamlDoc({self.path!r})"
 
 
+def strings(value, path=()):
+    """(path, text) for every string in a nested value (every text field of a data file)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from strings(item, path + (i,))
+
+
 def as_list(value):
     """A list value as it is, anything else (missing, a mapping, a scalar) as []: the rule checks
     look only at values of the right shape, the schema names the others."""

@@ -23,7 +23,7 @@ from calculator.errors_match import normalize
 
 from hooks.data.problems import Problem
 from hooks.data.schema import dotted
-from hooks.data.yamlfile import as_list
+from hooks.data.yamlfile import as_list, strings
 
 ROUTES = {"openai": "OpenAI-compatible", "anthropic": "Anthropic-native"}
 SECRET_FIELD = re.compile(
@@ -35,18 +35,6 @@ KEY_WORD = re.compile(r"^(?:api[\s_-]*)?keys?$", re.I)
 KEY_QUALIFIER = re.compile(r"\b(labels?|names?|created|creation|rotat\w*|fresh\w*|newly|tests?|results?|works?|"
                            r"working|types?|formats?|lengths?|header[\s_-]*names?)\b", re.I)
 INSECURE_URL = re.compile(r"\b(?:http|ftp)://", re.I)
-
-
-def _strings(value, path=()):
-    """(path, text) for every string in a nested value."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, path + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, path + (i,))
 
 
 def topic_pages(catalog_dict):
@@ -176,7 +164,7 @@ class _Checker:
                 self.add(doc, ("examples",), f"examples: no example for the {label} route (route: {route}); "
                                              "each page shows an error body in both tabs")
 
-        for path, text in _strings(data):
+        for path, text in strings(data):
             if INSECURE_URL.search(text):
                 self.add(doc, path, f"{dotted(path)}: only https URLs are allowed in the data; found "
                                     f"'{INSECURE_URL.search(text).group(0)}'")
