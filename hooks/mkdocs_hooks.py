@@ -9,6 +9,10 @@ on_config       the settings (mkdocs.yml extra.pricebook, validated; hooks/siteg
 on_files        the generated pages (File.generated; per-model pages NOT_IN_NAV) with edit links to
                 their YAML file; the markers of hand-written pages filled once (markers.py); the
                 topics.yaml cards checked against the pages the site has; the exports (export.py)
+on_page_content the generated bodies rendered by the page layer (htmlparts.py) put in for their
+                placeholders, links turned into URLs by MkDocs' own rule, their anchors recorded
+on_page_context the search plugin reads those pages without code and big tables (swapped in
+                before it, the whole page put back after it)
 on_startup      remembers whether this is `mkdocs serve` (no precompressed copies: its server
                 does not use them, and each rebuild would pay for them)
 on_pre_build    check that the site folder can be written (one line, not MkDocs' traceback)
@@ -18,21 +22,25 @@ on_post_build   vendor tablesort and Pyodide with the calculator's .pyc stdlib, 
 Every event is wrapped by _plain_errors: whatever fails reaches MkDocs as one PluginError line.
 """
 import functools
+import html as html_lib
 import json
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.pages import _RelativePathTreeprocessor
 
 _REPO = Path(__file__).resolve().parent.parent
 if str(_REPO) not in sys.path:  # the repository is importable even without `pip install -e .`
     sys.path.insert(0, str(_REPO))
 
 from hooks.data.rules import topics_yaml  # noqa: E402
-from hooks.sitegen import build as sitegen, export, markers, nav, precompress, publish, secrets, settings, vendor  # noqa: E402,E501
+from hooks.sitegen import build as sitegen, export, htmlparts, markers, nav, precompress, publish, secrets, settings, vendor  # noqa: E402,E501
 
 log = logging.getLogger("mkdocs.plugins.pricebook")
 STATE = "pricebook"   # the key on MkDocs' config that carries this build's SiteBuild and Settings
@@ -72,7 +80,8 @@ def on_startup(command, dirty):
 @_plain_errors
 def on_config(config):
     chosen = settings.load(config.extra.get("pricebook"), _root(config), os.environ)
-    build = sitegen.build(chosen.data_dir, today=chosen.today(), compare_git=True)
+    build = sitegen.build(chosen.data_dir, today=chosen.today(), compare_git=True,
+                          markdown=(config.markdown_extensions, config.mdx_configs))
     for problem in build.warnings:
         log.warning(str(problem))
     for note in build.notes:
@@ -83,7 +92,8 @@ def on_config(config):
     brand = build.catalog.site.get("brand")
     if brand:  # another gateway changes only data/: the site name follows site.yaml's brand
         config.site_name = f"{brand} docs"
-    config[STATE] = {"build": build, "settings": chosen}
+    config[STATE] = {"build": build, "settings": chosen,
+                     "html": {p.src_uri: p for p in build.pages if p.html_parts}, "search": {}, "whole": {}}
     return config
 
 
@@ -101,7 +111,7 @@ def on_files(files, config):
             log.warning(f"docs/{page.src_uri} is replaced by the generated page of the same path; "
                         "move or delete the hand-written file")
             files.remove(existing)
-        f = File.generated(config, page.src_uri, content=page.markdown,
+        f = File.generated(config, page.src_uri, content=page.stub or page.markdown,
                            inclusion=InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV)
         if page.edit_path:
             f.edit_uri = _edit_uri(config, page.edit_path)
@@ -161,3 +171,65 @@ def on_post_build(config):
                           "it must not be published:\n" + "\n".join(leaked[:20]))
     if chosen.precompress and _COMMAND["name"] != "serve":
         precompress.precompress(site_dir, cache / "precompressed", best=("assets/pyodide/",))
+
+
+_LINK = re.compile(r'(<(?:a|img)\s[^>]*?\b(?:href|src)=")([^"]*)(")')
+_ID = re.compile(r'<[a-zA-Z][^>]*?\s(?:id|name)="([^"]*)"')
+
+
+def _urls(part, links):
+    """The part's relative links made URLs exactly as MkDocs makes them (and warned about alike)."""
+    def sub(m):
+        raw = html_lib.unescape(m.group(2))
+        new = links.path_to_url(raw)
+        if new == raw:
+            return m.group(0)
+        return m.group(1) + html_lib.escape(new, quote=True).replace("&#x27;", "'") + m.group(3)
+    return _LINK.sub(sub, part)
+
+
+@_plain_errors
+def on_page_content(html, page, config, files):
+    state = config[STATE]
+    generated = state["html"].get(page.file.src_uri)
+    if generated is None:
+        return html
+    links = _RelativePathTreeprocessor(page.file, files, config)
+    whole, search = html, html
+    for key, part in generated.html_parts.items():
+        marker = htmlparts.key_paragraph(key)
+        if whole.count(marker) != 1:
+            raise sitegen.SiteError(f"{page.file.src_uri}: the placeholder of a rendered part is missing or repeated")
+        part = _urls(part, links)
+        if page.present_anchor_ids is not None:
+            page.present_anchor_ids.update(html_lib.unescape(i) for i in _ID.findall(part))
+        whole = whole.replace(marker, part)
+        search = search.replace(marker, htmlparts.search_html(part))
+    if page.links_to_anchors is not None:
+        for target, anchors in links.links_to_anchors.items():
+            for anchor, url in anchors.items():
+                page.links_to_anchors.setdefault(target, {}).setdefault(anchor, url)
+    if search != whole:
+        state["search"][page.file.src_uri] = search
+    return whole
+
+
+@event_priority(100)   # before the search plugin reads page.content
+def _search_reads_less(context, page, config, nav):
+    state = config.get(STATE) or {}
+    search = state.get("search", {}).pop(page.file.src_uri, None)
+    if search is not None:
+        state["whole"][page.file.src_uri] = page.content
+        page.content = search
+    return context
+
+
+@event_priority(-100)  # after it: the page is rendered whole
+def _whole_page_back(context, page, config, nav):
+    whole = (config.get(STATE) or {}).get("whole", {}).pop(page.file.src_uri, None)
+    if whole is not None:
+        page.content = whole
+    return context
+
+
+on_page_context = CombinedEvent(_search_reads_less, _whole_page_back)

@@ -8,6 +8,7 @@ generator (or the benchmark) can use the same pages.
     build.problems                            # every data mistake, path:line:col: message
     build.pages                               # [render.Page] when the data is good
 """
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,8 @@ from hooks.sitegen.figures import Figures
 from hooks.data.load import load_catalog
 from hooks.data.problems import HasProblems
 from hooks.data.rules import git_history
-from hooks.sitegen.render import text
+from hooks.sitegen import htmlparts
+from hooks.sitegen.render import macro, text
 from hooks.sitegen.pages import calculator as pages_calculator, errors as pages_errors, models as pages_models, pricing as pages_pricing
 
 class SiteError(Exception):
@@ -44,10 +46,12 @@ class SiteBuild(HasProblems):
         return self.catalog is not None and not self.errors
 
 
-def build(data_dir, today=None, strict=False, compare_git=False):
+def build(data_dir, today=None, strict=False, compare_git=False, markdown=None):
     """Load data_dir and render every generated page. Never raises for bad data: `problems`
     lists every mistake and `pages` stays empty when any is an error. `compare_git` adds the
-    comparison of the models files with git HEAD (hooks/data/rules/git_history.py)."""
+    comparison of the models files with git HEAD (hooks/data/rules/git_history.py).
+    `markdown`: (extensions, extension configs) as MkDocs converts pages; given, the bodies of
+    the pages of HTML_KINDS are rendered to HTML here (Page.stub, Page.html_parts)."""
     data_dir = Path(data_dir)
     today = today or datetime.date.today()
     result = load_catalog(data_dir, today=today, strict=strict)
@@ -69,6 +73,8 @@ def build(data_dir, today=None, strict=False, compare_git=False):
         if page.src_uri in seen:
             raise SiteError(f"two generated pages at {page.src_uri}")
         seen[page.src_uri] = page
+    if markdown is not None:
+        out.pages = with_html(out.pages, catalog, htmlparts.Converter(*markdown))
     for f in catalog.families.values():
         # Nav titles are written into the HTML as they are: escape them like any data text.
         out.nav_titles[f"models/family/{f.id}.md"] = text(f.name)
@@ -82,3 +88,36 @@ def error_pages(catalog):
 
 def calculator_pages(catalog, at):
     return list(pages_calculator.pages(catalog, at))
+
+
+# Which generated pages get their bodies rendered here: those whose number grows with the catalog
+# (one per model) and the models tables. The other pages are few and MkDocs renders them whole.
+HTML_KINDS = ("models/",)
+_EXAMPLES = ("openai_tabs", "anthropic_tabs")   # _macros.md.j2: a model page's request examples
+
+
+def _model_substitutions(page, catalog, models, markdown):
+    """A model page's request examples with a placeholder slug (the same on every model page, so
+    highlighted once per build), and {placeholder: slug} to put the slug back in the HTML."""
+    model = models.get(page.src_uri[len("models/"):-len(".md")]) if page.src_uri.count("/") == 1 else None
+    if model is None or not htmlparts.SAFE_SLUG.fullmatch(model.slug) or htmlparts.PLACEHOLDER_SLUG in markdown:
+        return markdown, {}
+    site, changed = catalog.site, False
+    for name in _EXAMPLES:
+        real = macro("_macros.md.j2", name, site, model.slug)
+        if real and real in markdown:
+            markdown = markdown.replace(real, macro("_macros.md.j2", name, site, htmlparts.PLACEHOLDER_SLUG))
+            changed = True
+    return markdown, ({htmlparts.PLACEHOLDER_SLUG: model.slug} if changed else {})
+
+
+def with_html(pages, catalog, converter):
+    out, models = [], {m.slug: m for m in catalog.models}
+    for page in pages:
+        if page.src_uri.startswith(HTML_KINDS):
+            source, subs = _model_substitutions(page, catalog, models, page.markdown)
+            stub, parts = converter.page(source, subs)
+            if parts:
+                page = dataclasses.replace(page, stub=stub, html_parts=parts)
+        out.append(page)
+    return out

@@ -13,7 +13,7 @@ generated file, and the benchmark writes the same pages to disk as plain Markdow
 import html
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -30,6 +30,11 @@ class Page:
     markdown: str
     edit_path: str = ""   # repo-relative YAML file the page comes from ("" = none)
     in_nav: bool = False  # per-model pages stay out of the nav (build time stays linear)
+    # Set by the build when MkDocs' Markdown configuration is known (hooks/sitegen/htmlparts.py):
+    # what MkDocs converts (front matter, headings, placeholders) and the HTML of each placeholder.
+    # `markdown` stays the whole page (the exports and plain-MkDocs benchmark use it).
+    stub: str = ""
+    html_parts: dict = field(default_factory=dict, compare=False, hash=False)
 
 
 _LEADING = re.compile(r"^([#+=!:~>-]|\d+[.)])")
@@ -105,8 +110,7 @@ FILTERS = {"text": text, "code": code, "url": url, "cell": text, "paras": paras,
 _ENV = []   # made on first use
 
 
-def render(template, **context):
-    """The template rendered with `context`."""
+def _env():
     if not _ENV:
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -118,4 +122,14 @@ def render(template, **context):
         )
         env.filters.update(FILTERS)
         _ENV.append(env)
-    return _ENV[0].get_template(template).render(**context)
+    return _ENV[0]
+
+
+def render(template, **context):
+    """The template rendered with `context`."""
+    return _env().get_template(template).render(**context)
+
+
+def macro(template, name, *args):
+    """One macro of a template, called with `args` (e.g. the request examples of _macros.md.j2)."""
+    return str(getattr(_env().get_template(template).module, name)(*args))

@@ -1,0 +1,107 @@
+"""Generated bodies rendered by the page layer (hooks/sitegen/htmlparts.py, issue 15 part 3): the
+split keeps every heading for MkDocs, the request examples highlighted once give the same HTML as
+highlighting each page, the search index reads no code and no big tables, and a rebuild after a
+data edit (what `mkdocs serve` does) shows the new figure. The HTML itself: tests/test_golden.py."""
+import datetime
+import re
+
+import pytest
+import yaml
+
+from hooks.sitegen import build as sitegen
+from hooks.sitegen import htmlparts
+from sitebuild import REPO, build_site, copy_data, data_date
+
+
+def _markdown_config():
+    cfg = yaml.safe_load(re.sub(r"!!python\S*", "", (REPO / "mkdocs.yml").read_text(encoding="utf-8")))
+    exts, configs = ["toc", "tables", "fenced_code"], {}
+    for item in cfg["markdown_extensions"]:
+        name, conf = (next(iter(item.items())) if isinstance(item, dict) else (item, None))
+        if name not in exts:
+            exts.append(name)
+        if conf:
+            configs[name] = conf
+    return exts, configs
+
+
+def test_split_keeps_headings_and_fenced_hash_lines():
+    conv = htmlparts.Converter(*_markdown_config())
+    md = '---\ntitle: "T"\n---\n\n# T\n\nSome *text*.\n\n```bash\n# not a heading\n```\n\n## Two\n\n| a |\n|---|\n| 1 |\n'
+    stub, parts = conv.page(md)
+    assert stub.startswith('---\ntitle: "T"\n---\n')
+    assert re.findall(r"^#.*$", stub, re.M) == ["# T", "## Two"]
+    assert len(parts) == 2
+    first, second = parts.values()
+    assert "<em>text</em>" in first and "not a heading" in first and "<table>" in second
+    for key in parts:
+        assert key in stub
+
+
+def test_page_without_body_is_left_to_mkdocs():
+    conv = htmlparts.Converter(*_markdown_config())
+    assert conv.page("# Only a title\n") == ("# Only a title\n", {})
+
+
+def test_examples_highlighted_once_equal_examples_highlighted_per_page():
+    """The placeholder slug, substituted after highlighting, gives the HTML that highlighting the
+    page with its own slug gives: checked on every model page of the data."""
+    day = data_date(REPO / "data")
+    built = sitegen.build(REPO / "data", today=day)
+    conv = htmlparts.Converter(*_markdown_config())
+    with_html = sitegen.with_html(built.pages, built.catalog, conv)
+    checked = 0
+    for page in with_html:
+        if not page.src_uri.startswith("models/") or page.src_uri.count("/") != 1 or page.src_uri == "models/index.md":
+            continue
+        direct_stub, direct = htmlparts.Converter(*_markdown_config()).page(page.markdown)
+        assert page.stub == direct_stub
+        assert page.html_parts == direct, page.src_uri
+        if htmlparts.PLACEHOLDER_SLUG not in page.markdown and "```bash" in page.markdown:
+            checked += 1
+    assert checked > 10   # the callable models: their pages have the examples
+    assert htmlparts.PLACEHOLDER_SLUG not in "".join("".join(p.html_parts.values()) for p in with_html)
+
+
+def test_search_html_drops_code_and_big_tables_only():
+    code = '<div class="language-bash highlight"><pre><span></span><code>curl x</code></pre></div>'
+    small = "<table><thead><tr><th>a</th></tr></thead><tbody>" + "<tr><td>1</td></tr>" * 5 + "</tbody></table>"
+    big = "<table><thead><tr><th>a</th></tr></thead><tbody>" + "<tr><td>1</td></tr>" * 50 + "</tbody></table>"
+    out = htmlparts.search_html(f"<p>keep</p>{code}{small}{big}<p>also</p>")
+    assert out == f"<p>keep</p>{small}<p>also</p>"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return build_site(tmp_path_factory.mktemp("parts") / "site", pyodide=False)
+
+
+def test_search_index_reads_model_pages_without_code(site):
+    docs = site.search_index()["docs"]
+    model = [d for d in docs if d["location"].startswith("models/claude-sonnet-4-6/")]
+    assert model and any("Gateway price" in d["text"] or "Prices" in d["title"] for d in model)
+    text = " ".join(d["text"] for d in model)
+    assert "chat/completions" not in text and "pip install" not in text
+    assert "chat/completions" in site.html("models/claude-sonnet-4-6/")
+    index = [d for d in docs if d["location"] == "models/"]
+    listed = " ".join(d["text"] for d in index)
+    slugs = re.findall(r'<td><code class="pb-slug"[^>]*>([^<]+)</code></td>', site.html("models/"))
+    assert index and len(slugs) > 30
+    assert sum(s in listed for s in slugs) < len(slugs) / 3   # the big table is not indexed
+
+
+def test_rebuild_after_a_price_edit_shows_the_new_figure(tmp_path):
+    """Two builds in one process, as `mkdocs serve` rebuilds: nothing of the first is reused."""
+    data = copy_data(tmp_path)
+    day = data_date(data)
+    first = build_site(tmp_path / "one", data_dir=data, pyodide=False, today=day)
+    assert "$3.00" in first.html("models/claude-sonnet-4-6/")
+    path = data / "models" / "anthropic.yaml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("- slug: claude-sonnet-4-6")
+    start = text.index('input: "3.00"', at)
+    path.write_text(text[:start] + 'input: "3.30"' + text[start + len('input: "3.00"'):], encoding="utf-8")
+    second = build_site(tmp_path / "two", data_dir=data, pyodide=False, today=day)
+    page = second.html("models/claude-sonnet-4-6/")
+    assert "$3.30" in page and "claude-sonnet-4-6" in page
+    assert "$3.30" not in first.html("models/claude-sonnet-4-6/")
