@@ -236,6 +236,8 @@ def offered(offers, kind, name):
     if kind == "modes" and name == "standard":
         return {}
     group = (offers or {}).get(kind)
+    if name is None:      # a single entry (cache_storage)
+        return group if isinstance(group, dict) else None
     if not isinstance(group, dict):
         return None
     entry = group.get(name)
@@ -273,9 +275,9 @@ def stack(model, prompt_tokens, at=None, mode="standard", residency="", when=Non
                                          f"{model.slug} (only with {', '.join(r.modes)})")
         rates = scale(rates, r.multiplier)
     gateway, ratio, missing = None, None, ""
-    entry = offered(offers, "modes", mode)
+    entry = offered(offers, "modes", served)   # a fallback to standard is billed as standard
     if entry is None:
-        missing = f"{mode} mode"
+        missing = f"{served} mode"
     elif residency and offered(offers, "residency", residency) is None:
         missing = f"{residency} residency"
     else:
