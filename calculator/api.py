@@ -251,6 +251,8 @@ def estimate_view(catalog, args):
                  "not_offered_text": display.not_offered_text(stacked.not_offered if stacked else ""),
                  "fees": [{"name": name, "label": display.fee_label(name, count), "official": _money(off),
                            "gateway": _money(gate)} for name, count, off, gate in est.fees],
+                 "fees_text": display.fees_text([(display.fee_label(name, count), _money(off)["display"],
+                                                  _money(gate)["display"]) for name, count, off, gate in est.fees]),
                  "what_if": _what_if(catalog, model, usage, requests, at, mods, est)}
     result = {
         "errors": [],
@@ -472,3 +474,43 @@ def call(fn, args_json):
     except (ValueError, TypeError, RecursionError) as err:
         out = {"errors": [{"field": "request", "message": str(err)[:200]}]}
     return json.dumps(out)
+
+
+def modifiers_view(catalog, model, at=None):
+    """What a model page shows beyond the standard card: each service tier's base rates (official
+    and gateway, or "not offered"), the peak-hour rates, residency multipliers and tool fees. Every
+    text from calculator/display.py; `any` is False when the model has none of them."""
+    from .modes import offered, scale, stack
+    cols = ("input", "output", "cache_read")
+
+    def texts(rates):
+        if rates is None:
+            return {c: display.NOT_OFFERED for c in cols}
+        return {c: display.rate_cell(rates.rate(c), getattr(rates, c) is None and c != "input") for c in cols}
+
+    rows = []
+    for name in ("standard",) + tuple(model.modes):
+        s = stack(model, 0, at, name, "", None, catalog.offers)
+        mode = model.modes.get(name)
+        note = ""
+        if mode is not None and mode.long_context == "standard" and model.prices_at(at).tiers:
+            note = display.fallback_note(model.prices_at(at).tiers[0].above)
+        rows.append({"label": display.mode_label(name), "official": texts(s.official), "gateway": texts(s.gateway),
+                     "note": note or (mode.note if mode else "")})
+    tod = model.time_of_day
+    if tod is not None:
+        _, base = model.prices_at(at).select(0)
+        peak_rates = scale(base, tod.multiplier)
+        rows.append({"label": display.peak_label(tod), "official": texts(peak_rates),
+                     "gateway": texts(scale(peak_rates, model.ratio)), "note": tod.exceptions})
+    residency = [{"region": r.region, "official": display.residency_text(r.region, r.multiplier),
+                  "gateway": "" if offered(catalog.offers, "residency", r.region) is not None else display.NOT_OFFERED,
+                  "note": r.note} for r in model.residency.values()]
+    fees = [{"label": display.FEE_LABELS[name], "official": display.fee_rate(name, fee), "free": fee.free,
+             "gateway": "" if offered(catalog.offers, "tools", name) is not None else display.NOT_OFFERED}
+            for name, fee in model.tools.items()]
+    if model.cache_storage is not None:
+        fees.append({"label": display.FEE_LABELS["cache_storage"],
+                     "official": display.fee_rate("cache_storage", model.cache_storage), "free": "",
+                     "gateway": "" if offered(catalog.offers, "cache_storage", None) is not None else display.NOT_OFFERED})
+    return {"any": len(rows) > 1 or bool(residency or fees), "rows": rows, "residency": residency, "fees": fees}

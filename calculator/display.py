@@ -313,3 +313,19 @@ def what_if_text(current, others):
             change = f", {percent(total - current, current)}% more"
         parts.append(f"{mode_label(mode).lower()} {usd(total)}{change}")
     return ("What if (official price): " + "; ".join(parts) + ".") if parts else ""
+
+
+def fees_text(lines):
+    """The fees beside the tokens, one sentence: "Web search (3 per request): $0.0420 official,
+    $0.0231 gateway." lines: [(label, official display, gateway display)]."""
+    return " ".join(f"{label}: {off} official, {gate} gateway." for label, off, gate in lines)
+
+
+def peak_label(tod):
+    """The peak row of a model's tier table: "Peak hours (weekdays 01:00-04:00 and 06:00-10:00 UTC, 2×)"."""
+    return f"Peak hours ({peak_hours(tod)}, {multiplier(tod.multiplier)})"
+
+
+def fallback_note(threshold):
+    """A tier table's note for a tier without long-context rates."""
+    return f"Not for prompts above {threshold:,} tokens: those are served and billed at standard."

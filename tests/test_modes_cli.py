@@ -99,3 +99,38 @@ def test_compare_lists_models_without_the_mode_last(capsys):
     assert code == 0 and fits == sorted(fits, reverse=True)
     assert {r["model"] for r in rows if r["fits"]} >= {"claude-opus-5", "gemini-3.8-flash"}
     assert all("has no batch mode" in r["limit"] for r in rows if r["model"].startswith("deepseek"))
+
+
+def test_display_texts_of_the_modifiers():
+    from calculator import display
+    assert display.multiplier("1.10") == "1.1\u00d7" and display.multiplier("2") == "2\u00d7"
+    assert display.mode_text("standard", "standard", None) == ""
+    assert display.mode_text("batch", "batch", None) == "Batch rates."
+    assert display.fee_label("web_search", 1200) == "Web search (1,200 per request)"
+    assert display.fee_label("cache_storage", "2.50") == "Cache storage (2.5 hours)"
+    assert display.what_if_text(0, []) == ""
+    assert display.fallback_note(272000) == ("Not for prompts above 272,000 tokens: those are served and "
+                                             "billed at standard.")
+
+
+def test_model_page_shows_tiers_peak_and_not_offered():
+    from pathlib import Path
+
+    from hooks.sitegen import build as sitegen
+    built = sitegen.build(Path(REPO_DATA))
+    pages = {p.src_uri: p for p in built.pages}
+
+    def section(slug):
+        page = pages[f"models/{slug}.md"]
+        text = getattr(page, "markdown", None) or getattr(page, "content", "")
+        start = text.find("## Service tiers, peak hours and fees")
+        return text[start:text.find("## What typical requests cost")] if start >= 0 else ""
+
+    deepseek = section("deepseek-flash")
+    assert "| Peak hours (weekdays 01:00-04:00 and 06:00-10:00 UTC, 2\u00d7) | $0.30 | $1.20 | $0.006 |" in deepseek
+    gemini = section("gemini-3.8-flash")
+    assert "| Flex |" in gemini and "not offered" in gemini.split("| Flex |")[1].split("\n")[0]
+    opus = section("claude-opus-5")
+    assert "| Batch | $2.50 | $12.50 | $0.25 | $0.875 | $4.375 | $0.0875 |" in opus
+    assert "us residency: 1.1\u00d7 every token rate." in opus
+    assert section("glm-5.3") == ""
