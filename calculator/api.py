@@ -13,13 +13,14 @@ from decimal import Decimal, InvalidOperation
 from . import display, errors_match
 from .buckets import BUCKETS, COUNT_FIELDS, PRICE_FIELDS
 from .catalog import Catalog, CatalogError, UnknownModel
+from .modes import MAX_HOURS, MAX_SEARCHES, MODES, ModeError, parse_time
 from .money import plain
 from .pricing import MAX_REQUESTS, MAX_TOKENS, PricingError, Usage
 from .pricing import estimate as _estimate
 from .pricing import rank as _rank
 from .pricing import requests_covered
 from .tokens import estimate_tokens as _estimate_tokens
-from .usage import UsageError, parse_log_line, parse_usage
+from .usage import UsageError, parse_log_line, parse_served, parse_usage
 
 MAX_BALANCE = Decimal(10) ** 9
 _INT_TEXT = re.compile(r"^\d{1,3}(?:[,_ ]\d{3})+$|^\d+$")
@@ -147,7 +148,52 @@ def _workload(args):
 
 
 def _money(amount):
+    if amount is None:
+        return {"exact": None, "display": display.NOT_OFFERED}
     return {"exact": plain(amount), "display": display.usd(amount)}
+
+
+def parse_hours(raw):
+    """Cache storage hours: "" / None -> None; a decimal text such as 2 or 1.5."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, bool) or isinstance(raw, float):
+        raise InputError("cache_hours", "enter hours as a number such as 2 or 1.5")
+    text = str(raw).strip()
+    if not re.match(r"^\d{1,5}(\.\d{1,4})?$", text):
+        raise InputError("cache_hours", "enter hours as a number such as 2 or 1.5")
+    value = Decimal(text)
+    if value > MAX_HOURS:
+        raise InputError("cache_hours", "more than a year of storage is not a real workload")
+    return value or None
+
+
+def _modifiers(args, errors):
+    """(mods for pricing.estimate, time given) from form-like args; bad ones go to errors."""
+    mode = str(args.get("mode") or "standard").strip().lower()
+    if mode not in MODES:
+        errors.append({"field": "mode", "message": f"unknown mode {mode!r}; one of {', '.join(MODES)}"})
+        mode = "standard"
+    residency = str(args.get("residency") or "").strip().lower()
+    when = None
+    raw_time = args.get("time")
+    if raw_time is not None and str(raw_time).strip():
+        try:
+            when = parse_time(str(raw_time))
+        except ValueError as err:
+            errors.append({"field": "time", "message": str(err)})
+    searches = 0
+    try:
+        searches = parse_count("web_searches", args.get("web_searches"), MAX_SEARCHES)
+    except InputError as err:
+        errors.append({"field": err.field, "message": str(err)})
+    hours = None
+    try:
+        hours = parse_hours(args.get("cache_hours"))
+    except InputError as err:
+        errors.append({"field": err.field, "message": str(err)})
+    return {"mode": mode, "residency": residency, "when": when, "web_searches": searches,
+            "cache_hours": hours}
 
 
 def estimate_view(catalog, args):
@@ -156,6 +202,9 @@ def estimate_view(catalog, args):
     field (`errors`) and, for a limit, `fits: false` with the limit instead of costs."""
     args = _as_args(args)
     usage, requests, at, errors = _workload(args)
+    mods = _modifiers(args, errors)
+    if mods["when"] is not None and not (isinstance(args.get("at"), str) and args["at"].strip()):
+        at = mods["when"].date().isoformat()   # the request time's day prices it
     model = None
     try:
         model = catalog.model(str(args.get("model", "")))
@@ -180,15 +229,31 @@ def estimate_view(catalog, args):
         text = display.limit_text(model, what, value, usage.input, usage.output)
         return {"errors": [{"field": field, "message": text}], "fits": False, "at": at,
                 "limit": {"name": what, "tokens": value, "text": text, "page": display.LIMIT_PAGE}}
-    est = _estimate(model, usage, requests, at)
-    official_all, gateway_all = est.official_total, est.gateway_total
+    try:
+        est = _estimate(model, usage, requests, at, offers=catalog.offers, **mods)
+    except ModeError as err:
+        return {"errors": [{"field": err.field, "message": str(err)}], "at": at}
     rows = []
     for b in BUCKETS:
         tokens = est.usage.tokens(b.billed)
         rows.append({**_rate_row(b, est.official_rates, est.gateway_rates),
                      "tokens": tokens, "tokens_text": display.tokens(tokens),
                      "official": _money(getattr(est.official, b.billed)),
-                     "gateway": _money(getattr(est.gateway, b.billed))})
+                     "gateway": _money(None if est.gateway is None else getattr(est.gateway, b.billed))})
+    stacked = est.stacked
+    mode_info = {"mode": mods["mode"], "served": stacked.served if stacked else "standard",
+                 "mode_text": display.mode_text(mods["mode"], stacked.served, est.tier) if stacked else "",
+                 "peak": stacked.peak if stacked else None,
+                 "peak_text": display.peak_text(stacked.peak if stacked else None, model.time_of_day),
+                 "residency": mods["residency"],
+                 "residency_text": display.residency_text(mods["residency"], model.residency[mods["residency"]].multiplier)
+                 if mods["residency"] else "",
+                 "not_offered_text": display.not_offered_text(stacked.not_offered if stacked else ""),
+                 "fees": [{"name": name, "label": display.fee_label(name, count), "official": _money(off),
+                           "gateway": _money(gate)} for name, count, off, gate in est.fees],
+                 "fees_text": display.fees_text([(display.fee_label(name, count), _money(off)["display"],
+                                                  _money(gate)["display"]) for name, count, off, gate in est.fees]),
+                 "what_if": _what_if(catalog, model, usage, requests, at, mods, est)}
     result = {
         "errors": [],
         "model": {"slug": model.slug, "name": model.name, "family": model.family,
@@ -201,18 +266,21 @@ def estimate_view(catalog, args):
         "rows": rows, "fits": True, "status": status, "at": at, "at_text": display.at_text(at),
         "cache_note": display.uncached_text(est.uncached_below) if est.uncached_below else "",
         "notice": _notice(model, at),
-        "per_request": {"official": _money(est.official.total), "gateway": _money(est.gateway.total)},
-        "total": {"official": _money(official_all.total), "gateway": _money(gateway_all.total)},
-        "saving": {**_money(est.saving), "percent": display.percent(est.saving, official_all.total)},
+        "per_request": {"official": _money(est.official.total),
+                        "gateway": _money(None if est.gateway is None else est.gateway.total)},
+        "total": {"official": _money(est.official_all), "gateway": _money(est.gateway_all)},
+        "saving": {**_money(est.saving),
+                   "percent": "" if est.saving is None else display.percent(est.saving, est.official_all)},
+        **mode_info,
         "summary": est.summary(),
         "balance": None,
         "balance_text": display.NO_BALANCE_TEXT,
     }
-    if balance is not None:
+    if balance is not None and est.gateway is not None:
         covered = requests_covered(balance, est)
         result["balance"] = {
             "amount": _money(balance), "requests": covered,
-            "enough": balance >= gateway_all.total,
+            "enough": est.gateway_all is not None and balance >= est.gateway_all,
             "text": display.covered_text(covered),
         }
         result["balance_text"] = display.balance_text(display.usd(balance), covered)
@@ -220,14 +288,30 @@ def estimate_view(catalog, args):
 
 
 def _rate_row(b, official, gateway):
-    """One bucket's rates, official and gateway, as numbers and as the text every page shows."""
-    official_rate, gateway_rate = official.rate(b.price), gateway.rate(b.price)
+    """One bucket's rates, official and gateway (None: not offered), as numbers and as the text
+    every page shows."""
+    official_rate = official.rate(b.price)
+    gateway_rate = None if gateway is None else gateway.rate(b.price)
     as_input = getattr(official, b.price) is None and b.price != "input"
     return {"bucket": b.billed, "label": b.label, "field": b.price, "price_label": b.price_label,
-            "official_rate": plain(official_rate), "gateway_rate": plain(gateway_rate),
+            "official_rate": plain(official_rate), "gateway_rate": None if gateway is None else plain(gateway_rate),
             "official_rate_text": display.rate_cell(official_rate, as_input),
-            "gateway_rate_text": display.rate_cell(gateway_rate, as_input),
+            "gateway_rate_text": display.NOT_OFFERED if gateway is None else display.rate_cell(gateway_rate, as_input),
             "billed_as_input": as_input}
+
+
+def _what_if(catalog, model, usage, requests, at, mods, est):
+    """The other service tiers this model offers, for the same workload: one line of text."""
+    others = []
+    for alt in ("standard",) + tuple(model.modes):
+        if alt == mods["mode"]:
+            continue
+        try:
+            other = _estimate(model, usage, requests, at, offers=catalog.offers, **{**mods, "mode": alt})
+        except ModeError:
+            continue
+        others.append((alt, other.official_all))
+    return display.what_if_text(est.official_all, others)
 
 
 def rates_view(catalog, args):
@@ -269,6 +353,9 @@ def rank_view(catalog, args):
     ones the workload does not fit last (marked); `family` filters."""
     args = _as_args(args)
     usage, requests, at, errors = _workload(args)
+    mods = _modifiers(args, errors)
+    if mods["when"] is not None and not (isinstance(args.get("at"), str) and args["at"].strip()):
+        at = mods["when"].date().isoformat()
     family = args.get("family") or None
     if family is not None and family not in catalog.families:
         errors.append({"field": "family", "message": f"unknown family {family!r}"})
@@ -276,10 +363,25 @@ def rank_view(catalog, args):
         return {"errors": errors}
     rows = []
     percents = {}  # gateway = official x ratio exactly, so the percentage is the ratio's: once per ratio
-    for r in _rank(catalog.models, usage, requests, family, at):
+    for r in _rank(catalog.models, usage, requests, family, at, offers=catalog.offers, **mods):
         m = r.model
+        if r.limit is not None and r.limit[0] == "mode":
+            rows.append({"slug": m.slug, "name": m.name, "family": m.family, "status": m.status_on(at),
+                         "tier": None, "tier_text": "", "official": _money(None), "gateway": _money(None),
+                         "percent": "", "percent_text": "", "fits": False, "offered": False,
+                         "limit_text": r.limit[2]})
+            continue
+        if r.gateway is None:
+            rows.append({"slug": m.slug, "name": m.name, "family": m.family, "status": m.status_on(at),
+                         "tier": r.tier, "tier_text": display.tier_short(r.tier),
+                         "official": _money(r.official), "gateway": _money(None), "percent": "",
+                         "percent_text": display.NOT_OFFERED, "fits": r.limit is None, "offered": True,
+                         "limit_text": "" if r.limit is None else display.limit_short(r.limit[1], r.limit[2])})
+            continue
         if r.official == 0:
             pct = "0.0"
+        elif mods["mode"] != "standard" or mods["web_searches"] or mods["cache_hours"]:
+            pct = display.percent(r.gateway, r.official)   # a mode's or fee's own ratio may differ
         else:
             pct = percents.get(m.ratio) or percents.setdefault(m.ratio, display.percent(r.gateway, r.official))
         rows.append({"slug": m.slug, "name": m.name, "family": m.family, "status": m.status_on(at),
@@ -301,7 +403,11 @@ def usage_view(text):
             shape, usage = parse_usage(stripped)
         except UsageError as err:
             return {"errors": [{"field": "paste", "message": str(err)}]}
-        return _filled(shape, usage.to_dict())
+        try:
+            served = parse_served(stripped)
+        except UsageError as err:
+            return {"errors": [{"field": "paste", "message": str(err)}]}
+        return {**_filled(shape, usage.to_dict()), "served": served}
     try:
         fields = parse_log_line(stripped)
     except UsageError as err:
@@ -368,3 +474,43 @@ def call(fn, args_json):
     except (ValueError, TypeError, RecursionError) as err:
         out = {"errors": [{"field": "request", "message": str(err)[:200]}]}
     return json.dumps(out)
+
+
+def modifiers_view(catalog, model, at=None):
+    """What a model page shows beyond the standard card: each service tier's base rates (official
+    and gateway, or "not offered"), the peak-hour rates, residency multipliers and tool fees. Every
+    text from calculator/display.py; `any` is False when the model has none of them."""
+    from .modes import offered, scale, stack
+    cols = ("input", "output", "cache_read")
+
+    def texts(rates):
+        if rates is None:
+            return {c: display.NOT_OFFERED for c in cols}
+        return {c: display.rate_cell(rates.rate(c), getattr(rates, c) is None and c != "input") for c in cols}
+
+    rows = []
+    for name in ("standard",) + tuple(model.modes):
+        s = stack(model, 0, at, name, "", None, catalog.offers)
+        mode = model.modes.get(name)
+        note = ""
+        if mode is not None and mode.long_context == "standard" and model.prices_at(at).tiers:
+            note = display.fallback_note(model.prices_at(at).tiers[0].above)
+        rows.append({"label": display.mode_label(name), "official": texts(s.official), "gateway": texts(s.gateway),
+                     "note": note or (mode.note if mode else "")})
+    tod = model.time_of_day
+    if tod is not None:
+        _, base = model.prices_at(at).select(0)
+        peak_rates = scale(base, tod.multiplier)
+        rows.append({"label": display.peak_label(tod), "official": texts(peak_rates),
+                     "gateway": texts(scale(peak_rates, model.ratio)), "note": tod.exceptions})
+    residency = [{"region": r.region, "official": display.residency_text(r.region, r.multiplier),
+                  "gateway": "" if offered(catalog.offers, "residency", r.region) is not None else display.NOT_OFFERED,
+                  "note": r.note} for r in model.residency.values()]
+    fees = [{"label": display.FEE_LABELS[name], "official": display.fee_rate(name, fee), "free": fee.free,
+             "gateway": "" if offered(catalog.offers, "tools", name) is not None else display.NOT_OFFERED}
+            for name, fee in model.tools.items()]
+    if model.cache_storage is not None:
+        fees.append({"label": display.FEE_LABELS["cache_storage"],
+                     "official": display.fee_rate("cache_storage", model.cache_storage), "free": "",
+                     "gateway": "" if offered(catalog.offers, "cache_storage", None) is not None else display.NOT_OFFERED})
+    return {"any": len(rows) > 1 or bool(residency or fees), "rows": rows, "residency": residency, "fees": fees}

@@ -7,6 +7,7 @@ the browser prices requests from exactly the data the build priced its tables wi
 from dataclasses import dataclass, field
 
 from .buckets import PRICE_FIELDS
+from .modes import Fee, Mode, Residency, TimeOfDay
 from .money import parse_decimal
 
 FORMAT_VERSION = 1
@@ -140,6 +141,12 @@ class Model:
     scheduled: tuple = ()    # ScheduledEntry, oldest first: prices from each `start`
     min_cache_tokens: int = 0    # shorter prompts are not cached (0: no minimum known)
     window: str = WINDOW_PROMPT  # what context_window has to hold
+    # The modifiers (calculator/modes.py), provider defaults already merged in by the loader:
+    modes: dict = field(default_factory=dict, hash=False)      # name -> Mode (batch, flex, priority, fast)
+    residency: dict = field(default_factory=dict, hash=False)  # region -> Residency
+    time_of_day: object = None                                 # TimeOfDay or None
+    tools: dict = field(default_factory=dict, hash=False)      # name -> Fee (USD per 1,000 calls)
+    cache_storage: object = None                               # Fee (USD per 1M tokens per hour) or None
 
     def prices_at(self, day=None):
         """The official prices in force on ISO date `day` (None: the current period as the data
@@ -219,6 +226,11 @@ def _model_from_dict(d, families, overrides):
         scheduled=tuple(ScheduledEntry(str(s["from"]), PriceSet.from_dict(s["prices"], s.get("tiers")),
                                        s.get("note", ""), s.get("source", "")) for s in d.get("scheduled") or ()),
         min_cache_tokens=int(d.get("min_cache_tokens") or 0), window=d.get("window") or WINDOW_PROMPT,
+        modes={k: Mode.from_dict(k, v) for k, v in (d.get("modes") or {}).items()},
+        residency={k: Residency.from_dict(k, v) for k, v in (d.get("residency") or {}).items()},
+        time_of_day=TimeOfDay.from_dict(d["time_of_day"]) if d.get("time_of_day") else None,
+        tools={k: Fee.from_dict(k, v, "per_1000") for k, v in (d.get("tools") or {}).items()},
+        cache_storage=Fee.from_dict("cache_storage", d["cache_storage"], "per_hour") if d.get("cache_storage") else None,
     )
 
 
@@ -242,6 +254,16 @@ def _model_to_dict(m):
                            "tiers": [t.to_dict() for t in s.prices.tiers], "note": s.note, "source": s.source}
                           for s in m.scheduled]
     d["window"] = m.window
+    if m.modes:
+        d["modes"] = {k: v.to_dict() for k, v in m.modes.items()}
+    if m.residency:
+        d["residency"] = {k: v.to_dict() for k, v in m.residency.items()}
+    if m.time_of_day is not None:
+        d["time_of_day"] = m.time_of_day.to_dict()
+    if m.tools:
+        d["tools"] = {k: v.to_dict("per_1000") for k, v in m.tools.items()}
+    if m.cache_storage is not None:
+        d["cache_storage"] = m.cache_storage.to_dict("per_hour")
     return d
 
 
@@ -252,6 +274,7 @@ class Catalog:
     overrides: tuple = ()    # the raw override dicts, as listed in site.yaml
     site: dict = field(default_factory=dict)
     errors: tuple = ()       # troubleshooting families, plain dicts (see calculator.errors_match)
+    offers: dict = field(default_factory=dict)   # site.yaml pricing.offers: the gateway's modes, residency, fees
     _index: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):
@@ -296,7 +319,7 @@ class Catalog:
         overrides = {o["model"]: o for o in d.get("overrides", ())}
         models = tuple(_model_from_dict(m, families, overrides) for m in d["models"])
         return cls(models=models, families=families, overrides=tuple(d.get("overrides", ())),
-                   site=d.get("site", {}), errors=tuple(d.get("errors", ())))
+                   site=d.get("site", {}), errors=tuple(d.get("errors", ())), offers=d.get("offers") or {})
 
     def to_dict(self):
         return {
@@ -308,4 +331,5 @@ class Catalog:
             "overrides": list(self.overrides),
             "models": [_model_to_dict(m) for m in self.models],
             "errors": list(self.errors),
+            **({"offers": self.offers} if self.offers else {}),
         }

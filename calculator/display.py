@@ -226,3 +226,106 @@ def factor(old, new):
     big, small = (new, old) if new >= old else (old, new)
     value = EXACT.divide(big, small)
     return format(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP, context=EXACT), "f")
+
+
+# ---- service tiers, peak hours, residency, fees (calculator/modes.py) ------------------------
+
+MODE_LABELS = {"standard": "Standard", "batch": "Batch", "flex": "Flex", "priority": "Priority",
+               "fast": "Fast mode"}
+NOT_OFFERED = "not offered"
+FEE_LABELS = {"web_search": "Web search", "cache_storage": "Cache storage"}
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
+
+
+def multiplier(value):
+    """A multiplier as pages show it: "2×", "1.1×", "0.5×"."""
+    return f"{Decimal(value).normalize(EXACT):f}{TIMES}"
+
+
+def mode_label(mode):
+    return MODE_LABELS.get(mode, mode)
+
+
+def mode_text(mode, served, tier):
+    """What the result says about the service tier ("" for standard)."""
+    if mode == "standard":
+        return ""
+    if served != mode:
+        return (f"{mode_label(mode)} does not cover prompts above {tier:,} tokens: this request is served "
+                "and billed at the standard rate.")
+    return f"{mode_label(mode)} rates."
+
+
+def peak_hours(tod):
+    """"weekdays 01:00-04:00 and 06:00-10:00 UTC"."""
+    days = "weekdays" if tuple(tod.days) == WEEKDAYS else ", ".join(tod.days)
+    return f"{days} {' and '.join(tod.window_text)} UTC"
+
+
+def peak_text(peak, tod):
+    """The time-of-day line ("" when the model has no time-of-day rates)."""
+    if tod is None:
+        return ""
+    rule = f"{peak_hours(tod)}, since {tod.start}"
+    rest = f"; {tod.exceptions}" if tod.exceptions else ""
+    if peak is None:
+        return (f"No request time given: off-peak rates. Peak hours ({rule}) cost {multiplier(tod.multiplier)} "
+                f"the off-peak rate{rest}.")
+    if peak:
+        return f"Peak hours ({rule}): {multiplier(tod.multiplier)} the off-peak rate{rest}."
+    return f"Off-peak rates (peak hours are {rule}, at {multiplier(tod.multiplier)}){rest}."
+
+
+def residency_text(region, factor):
+    return f"{region} residency: {multiplier(factor)} every token rate." if region else ""
+
+
+def fee_label(name, count):
+    """A fee line's label: "Web search (3 per request)", "Cache storage (2.5 hours)"."""
+    if name == "web_search":
+        return f"{FEE_LABELS[name]} ({count:,} per request)"
+    return f"{FEE_LABELS.get(name, name)} ({Decimal(count).normalize(EXACT):f} hours)"
+
+
+def fee_rate(name, fee):
+    """A fee's price as tables show it: "$10.00 per 1,000 searches", "$0.50 per 1M tokens per hour"."""
+    if name == "web_search":
+        return f"{rate(fee.price)} per 1,000 searches"
+    return f"{rate(fee.price)} per 1M tokens per hour"
+
+
+def not_offered_text(what):
+    return f"The gateway does not offer {what}: no gateway price." if what else ""
+
+
+def what_if_text(current, others):
+    """"What if (official price): batch $0.0510, 50.0% less; priority $0.2040, 100.0% more."
+    current: the total shown; others: [(mode, total)]."""
+    parts = []
+    for mode, total in others:
+        if current == 0:
+            change = ""
+        elif total == current:
+            change = ", the same"
+        elif total < current:
+            change = f", {percent(current - total, current)}% less"
+        else:
+            change = f", {percent(total - current, current)}% more"
+        parts.append(f"{mode_label(mode).lower()} {usd(total)}{change}")
+    return ("What if (official price): " + "; ".join(parts) + ".") if parts else ""
+
+
+def fees_text(lines):
+    """The fees beside the tokens, one sentence: "Web search (3 per request): $0.0420 official,
+    $0.0231 gateway." lines: [(label, official display, gateway display)]."""
+    return " ".join(f"{label}: {off} official, {gate} gateway." for label, off, gate in lines)
+
+
+def peak_label(tod):
+    """The peak row of a model's tier table: "Peak hours (weekdays 01:00-04:00 and 06:00-10:00 UTC, 2×)"."""
+    return f"Peak hours ({peak_hours(tod)}, {multiplier(tod.multiplier)})"
+
+
+def fallback_note(threshold):
+    """A tier table's note for a tier without long-context rates."""
+    return f"Not for prompts above {threshold:,} tokens: those are served and billed at standard."

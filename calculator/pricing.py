@@ -10,6 +10,7 @@ from functools import cached_property
 from . import display
 from .buckets import BILLED_PRICE as BUCKET_PRICE
 from .buckets import CACHE_PARTS
+from .modes import THOUSAND, ModeError, fee_cost, offered, stack, storage_cost
 from .money import EXACT, per_million, plain
 
 ZERO = Decimal(0)
@@ -112,6 +113,8 @@ class Estimate:
     gateway: Breakdown      # one request
     at: str = ""
     uncached_below: int = 0  # the model's minimum cacheable prompt, when this prompt is under it
+    stacked: object = None   # calculator.modes.Stack: mode served, peak, residency, gateway offer
+    fees: tuple = ()         # ((name, count, official all requests, gateway all requests or None), ...)
 
     # All requests together. Cached: the view, the saving and the summary each read both, and a
     # frozen dataclass still lets cached_property write its instance __dict__.
@@ -121,20 +124,58 @@ class Estimate:
 
     @cached_property
     def gateway_total(self):
-        return self.gateway.times(self.requests)
+        return None if self.gateway is None else self.gateway.times(self.requests)
+
+    @property
+    def offered(self):
+        """The gateway offers this mode, residency and every fee asked for."""
+        return self.gateway is not None and all(f[3] is not None for f in self.fees)
+
+    @cached_property
+    def official_all(self):
+        """Everything for all requests: tokens and fees."""
+        return sum((f[2] for f in self.fees), start=self.official_total.total)
+
+    @cached_property
+    def gateway_all(self):
+        if not self.offered:
+            return None
+        return sum((f[3] for f in self.fees), start=self.gateway_total.total)
 
     @property
     def saving(self):
-        return self.official_total.total - self.gateway_total.total
+        return None if self.gateway_all is None else self.official_all - self.gateway_all
 
     def tier_reason(self):
         thresholds = [t.above for t in self.model.prices_at(self.at).tiers]
         return display.tier_reason(self.usage.input, self.tier, thresholds)
 
     def summary(self):
-        """What `pricebook estimate --json` prints: all requests together."""
-        return {"model": self.model.slug, "tier": self.tier,
-                "official": self.official_total.summary(), "gateway": self.gateway_total.summary()}
+        """What `pricebook estimate --json` prints: all requests together. A fee asked for is an
+        extra key in both official and gateway, and `total` includes it; gateway is None when the
+        gateway does not offer the mode, residency or fee. The modifiers appear as keys only when
+        used, so a standard estimate keeps its old shape."""
+        official = self.official_total.summary()
+        gateway = self.gateway_total.summary() if self.offered else None
+        for name, _count, off, gate in self.fees:
+            official[name] = plain(off)
+            if gateway is not None:
+                gateway[name] = plain(gate)
+        official["total"] = plain(self.official_all)
+        if gateway is not None:
+            gateway["total"] = plain(self.gateway_all)
+        out = {"model": self.model.slug, "tier": self.tier}
+        s = self.stacked
+        if s is not None:
+            if s.mode != "standard":
+                out["mode"] = s.mode
+                out["served"] = s.served
+            if s.peak is not None:
+                out["peak"] = s.peak
+            if s.residency:
+                out["residency"] = s.residency
+        out.update(official=official, gateway=gateway)
+        return out
 
 
 def billed_usage(model, usage):
@@ -145,16 +186,51 @@ def billed_usage(model, usage):
     return usage
 
 
-def estimate(model, usage, requests=1, at=None):
+def estimate(model, usage, requests=1, at=None, mode="standard", residency="", when=None,
+             web_searches=0, cache_hours=None, offers=None):
+    """One workload on one model, the modifiers stacked in the one order (calculator/modes.py):
+    standard card -> context tier -> service tier -> time of day -> residency -> gateway ratio.
+    `when`: an aware UTC datetime (peak hours); `web_searches`: per request; `cache_hours`: hours
+    the cached part of the prompt is stored (a Decimal, charged once for the workload).
+    Raises ModeError for an impossible or unpriced combination."""
     check_count("requests", requests, MAX_REQUESTS)
     if requests < 1:
         raise PricingError("requests", "requests must be at least 1")
     billed = billed_usage(model, usage)
-    tier, official_rates = model.prices_at(at).select(billed.input)
-    gateway_rates = official_rates.scaled(model.ratio)
-    return Estimate(model, billed, requests, tier, official_rates, gateway_rates,
-                    breakdown(billed, official_rates), breakdown(billed, gateway_rates), at or "",
-                    model.min_cache_tokens if billed is not usage else 0)
+    if mode == "standard" and not residency and when is None and not web_searches and not cache_hours:
+        tier, official_rates = model.prices_at(at).select(billed.input)
+        gateway_rates = official_rates.scaled(model.ratio)
+        return Estimate(model, billed, requests, tier, official_rates, gateway_rates,
+                        breakdown(billed, official_rates), breakdown(billed, gateway_rates), at or "",
+                        model.min_cache_tokens if billed is not usage else 0)
+    s = stack(model, billed.input, at, mode, residency, when, offers)
+    fees = []
+    if web_searches:
+        fee = model.tools.get("web_search")
+        if fee is None:
+            raise ModeError("web_searches", f"{model.slug} has no web search fee in the data, so searches "
+                                            "cannot be priced")
+        off = fee_cost(fee, web_searches * requests, THOUSAND)
+        entry = offered(offers, "tools", "web_search")
+        gate = None if entry is None or s.gateway is None else EXACT.multiply(off, _ratio(entry, model))
+        fees.append(("web_search", web_searches, off, gate))
+    if cache_hours:
+        fee = model.cache_storage
+        if fee is None:
+            raise ModeError("cache_hours", f"{model.slug} has no cache storage price in the data (storage "
+                                           "is priced only where the provider charges by the hour)")
+        off = storage_cost(fee, billed.cached, cache_hours)
+        entry = offered(offers, "cache_storage", None) if offers else None
+        gate = None if entry is None or s.gateway is None else EXACT.multiply(off, _ratio(entry, model))
+        fees.append(("cache_storage", cache_hours, off, gate))
+    return Estimate(model, billed, requests, s.tier, s.official, s.gateway,
+                    breakdown(billed, s.official), None if s.gateway is None else breakdown(billed, s.gateway),
+                    at or "", model.min_cache_tokens if billed is not usage else 0, s, tuple(fees))
+
+
+def _ratio(entry, model):
+    from .money import parse_decimal
+    return parse_decimal(entry["ratio"]) if entry.get("ratio") is not None else model.ratio
 
 
 class Ranked(tuple):
@@ -168,7 +244,7 @@ class Ranked(tuple):
     limit = property(lambda self: self[4])
 
 
-def rank(models, usage, requests=1, family=None, at=None):
+def rank(models, usage, requests=1, family=None, at=None, **mods):
     """Every model's total for one workload, cheapest gateway total first (ties: by slug); the
     models the request does not fit come last. With `at` (an ISO date), only the models callable
     that day, priced with that day's prices.
@@ -176,6 +252,9 @@ def rank(models, usage, requests=1, family=None, at=None):
     The hot path of the compare table: totals only, no per-bucket breakdown objects. The gateway
     total is the official total x the ratio, exactly (Decimal products here are never rounded)."""
     check_count("requests", requests, MAX_REQUESTS)
+    if mods.get("mode", "standard") != "standard" or any(
+            mods.get(k) for k in ("residency", "when", "web_searches", "cache_hours")):
+        return _rank_modified(models, usage, requests, family, at, mods)
     mul, add = EXACT.multiply, EXACT.add
     scale = mul(Decimal(requests), Decimal("0.000001"))
     plain_counts = [(price, Decimal(usage.tokens(b))) for b, price in BUCKET_PRICE.items()]
@@ -199,8 +278,32 @@ def rank(models, usage, requests=1, family=None, at=None):
     return ranked
 
 
+def _rank_modified(models, usage, requests, family, at, mods):
+    """rank() with a mode, residency, time or fees: each model through estimate(); a model that
+    does not offer the combination is listed last with the reason (limit ("mode", "refused", text));
+    gateway None where the gateway does not offer it."""
+    ranked = []
+    for m in models:
+        if family is not None and m.family != family:
+            continue
+        if at and not m.callable_on(at):
+            continue
+        limit = m.limit_for(usage.input, usage.output)
+        try:
+            est = estimate(m, usage, requests, at, **mods)
+        except ModeError as err:
+            ranked.append(Ranked((m, None, None, None, ("mode", "refused", str(err)))))
+            continue
+        ranked.append(Ranked((m, est.tier, est.official_all, est.gateway_all, limit)))
+    ranked.sort(key=lambda r: (r[4] is not None, r[3] is None, r[3] if r[3] is not None else r[2] or 0,
+                               r[2] or 0, r[0].slug))
+    return ranked
+
+
 def requests_covered(balance, estimate_):
     """How many such requests a balance pays for at the gateway price (whole requests)."""
+    if estimate_.gateway is None:
+        return None
     per = estimate_.gateway.total
     if per == 0:
         return None

@@ -87,7 +87,7 @@ _SHAPE_KEYS = {
     "OpenAI responses": {"input_tokens", "output_tokens", "total_tokens", "input_tokens_details",
                          "output_tokens_details"},
     "Anthropic": {"input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens",
-                  "cache_creation", "server_tool_use", "service_tier", "inference_geo"},
+                  "cache_creation", "server_tool_use", "service_tier", "inference_geo", "speed"},
     "Gemini": {"promptTokenCount", "candidatesTokenCount", "totalTokenCount", "cachedContentTokenCount",
                "thoughtsTokenCount", "toolUsePromptTokenCount", "promptTokensDetails",
                "candidatesTokensDetails", "cacheTokensDetails", "toolUsePromptTokensDetails", "trafficType"},
@@ -172,6 +172,58 @@ def _anthropic(obj):
         w5, w1 = creation, 0
     return _usage("anthropic", input=plain_input + read + w5 + w1, cache_read=read,
                   cache_write_5m=w5, cache_write_1h=w1, output=_count(obj, "output_tokens", ""))
+
+
+# What a response says it was served with: service tier, speed, region, server tools. OpenAI puts
+# service_tier beside `usage` (the tier that served the request, not the one asked for: "auto"
+# never comes back); Anthropic puts service_tier, speed and inference_geo in `usage`.
+_TIERS = {"default": "standard", "standard": "standard", "auto": "standard", "flex": "flex",
+          "priority": "priority", "batch": "batch", "fast": "fast"}
+_GEOS = {"global": "", "not_available": "", "": ""}
+
+
+def parse_served(obj):
+    """{"mode", "residency", "web_searches"} as far as the object states them (keys left out when
+    it does not say). Refuses what cannot have happened (fast mode in a batch)."""
+    if isinstance(obj, (str, bytes)):
+        if json_depth(obj if isinstance(obj, str) else obj.decode("utf-8", "replace")) > MAX_DEPTH:
+            raise UsageError(f"that JSON nests more than {MAX_DEPTH} levels deep")
+        try:
+            obj = json.loads(obj)
+        except (ValueError, RecursionError) as err:
+            raise UsageError(f"not valid JSON: {str(err)[:80]}") from None
+    if not isinstance(obj, dict):
+        return {}
+    layers = [obj] + [obj[k] for k in ("usage", "message", "response") if isinstance(obj.get(k), dict)]
+    layers += [inner["usage"] for inner in layers[1:] if isinstance(inner.get("usage"), dict)]
+
+    def find(key):
+        for layer in layers:
+            if isinstance(layer.get(key), str):
+                return layer[key]
+        return None
+
+    out = {}
+    tier, speed, geo = find("service_tier"), find("speed"), find("inference_geo")
+    if tier is not None:
+        if tier not in _TIERS:
+            raise UsageError(f"service_tier {tier!r} is not a tier this site prices (standard, batch, flex, "
+                             "priority, fast)")
+        out["mode"] = _TIERS[tier]
+    if speed == "fast":
+        if out.get("mode") == "batch":
+            raise UsageError("the usage says service_tier batch and speed fast: fast mode does not combine "
+                             "with batch, so one of them is wrong; paste the object as the API returned it")
+        out["mode"] = "fast"
+    if geo is not None:
+        out["residency"] = _GEOS.get(geo, geo.lower())
+    searches = "web_search_requests"     # a call count, not a token bucket
+    for layer in layers:
+        tools = layer.get("server_tool_use")
+        if isinstance(tools, dict) and searches in tools:
+            out["web_searches"] = _count(tools, searches, "server_tool_use.")
+            break
+    return out
 
 
 # "12,000 input, 800 output", "input=12000 cached=4000 output=800", "in: 1.2k out: 300"

@@ -6,7 +6,7 @@ from decimal import Decimal
 from . import api
 from .catalog import Catalog
 from .display import usd as format_usd
-from .usage import parse_usage
+from .usage import UsageError, parse_served, parse_usage
 
 
 def check(vectors):
@@ -28,7 +28,7 @@ def check(vectors):
             continue
         summary = got["summary"]
         for key, want in case["expect"].items():
-            if summary[key] != want:
+            if summary.get(key) != want:
                 failures.append(f"{case['name']}: {key} is {summary[key]}, expected {want}")
     for case in vectors.get("ranks", ()):
         got = api.rank_view(catalog, case["args"])
@@ -44,11 +44,20 @@ def check(vectors):
         got = {"shape": shape, **usage.to_dict()}
         if got != case["expect"]:
             failures.append(f"{case['name']}: {got}, expected {case['expect']}")
+    for case in vectors.get("served", ()):
+        try:
+            got = parse_served(case["usage"])
+        except UsageError as err:
+            if case.get("expect_error", "\0") not in str(err):
+                failures.append(f"{case['name']}: error {err}, expected {case.get('expect_error') or case['expect']}")
+            continue
+        if "expect_error" in case or got != case["expect"]:
+            failures.append(f"{case['name']}: {got}, expected {case.get('expect_error') or case['expect']}")
     return failures
 
 
 def count(vectors):
-    return sum(len(vectors.get(k, ())) for k in ("estimates", "ranks", "display", "usage"))
+    return sum(len(vectors.get(k, ())) for k in ("estimates", "ranks", "display", "usage", "served"))
 
 
 def run_vectors(path):

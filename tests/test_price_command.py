@@ -198,7 +198,7 @@ def test_price_from_today_moves_the_current_prices_into_history(tmp_path, capsys
         "        note: V4.1 Flash off-peak rate until the change\n"]
     after = file.read_text(encoding="utf-8")
     assert after.index(f"      - until: {TODAY}") > after.index("      - until: 2026-09-10")   # oldest first
-    assert after.index(f"      - until: {TODAY}") < after.index("  # Peak rates: input 1.32")  # before the next model
+    assert after.index(f"      - until: {TODAY}") < after.index("  - slug: deepseek-v4-pro")  # before the next model
     code, out, err = cli(capsys, "check", "--data", data)
     assert code == 0 and "changed in place" not in err and "likely slip" not in err, err
     assert official(capsys, data, "deepseek-flash", yesterday)["input"] == "0.15"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from calculator import api, display
 from calculator.buckets import BUCKETS
+from calculator.modes import MODES
 
 from hooks.cli import drift
 from hooks.cli import price as price_cmd
@@ -50,6 +51,17 @@ def _parser():
         sp.add_argument("--requests", metavar="N", default="1", help="how many times (retries included)")
         sp.add_argument("--at", metavar="DATE", help="price with the official prices in force on DATE "
                                                      "(YYYY-MM-DD, past or future; default today)")
+        sp.add_argument("--mode", choices=MODES, default="standard",
+                        help="service tier: standard (default), batch, flex, priority or fast")
+        sp.add_argument("--residency", metavar="REGION",
+                        help="data residency / regional processing, e.g. us (Anthropic US-only inference)")
+        sp.add_argument("--web-searches", metavar="N", dest="web_searches",
+                        help="server-side web searches per request (priced per 1,000)")
+        sp.add_argument("--cache-hours", metavar="H", dest="cache_hours",
+                        help="hours the cached part of the prompt is stored (explicit cache storage, "
+                             "charged once for the workload)")
+        sp.add_argument("--time", metavar="ISO", help="the request time for time-of-day rates, ISO with "
+                                                      "its zone, e.g. 2026-12-02T09:30Z")
         sp.add_argument("--json", action="store_true", help="machine-readable output")
 
     e = sub.add_parser("estimate", parents=[common], help="cost of one workload on one model")
@@ -90,13 +102,16 @@ def _load(data, strict=False):
 
 def _workload_args(ns):
     args = {name: getattr(ns, name) for name, _ in COUNT_OPTIONS}
-    args.update(requests=ns.requests, at=ns.at)
+    args.update(requests=ns.requests, at=ns.at, mode=ns.mode, residency=ns.residency,
+                web_searches=ns.web_searches, cache_hours=ns.cache_hours, time=ns.time)
     if getattr(ns, "usage", None):
         text = _read(ns.usage)
         parsed = api.usage_view(text)
         if parsed["errors"]:
             raise UsageExit(f"--usage: {parsed['errors'][0]['message']}")
         args.update(parsed["fields"])
+        # the tier, region and searches the response says it was served with, not the ones asked for
+        args.update(parsed.get("served") or {})
     return args
 
 
@@ -126,7 +141,9 @@ def _fail_on(result):
     if result.get("fits") is False or result.get("status") in ("retired", "upcoming"):
         return result      # the command says why and exits 1
     if result["errors"]:
-        names = dict(COUNT_OPTIONS, model="--model", requests="--requests", family="--family", at="--at")
+        names = dict(COUNT_OPTIONS, model="--model", requests="--requests", family="--family", at="--at",
+                     mode="--mode", residency="--residency", web_searches="--web-searches",
+                     cache_hours="--cache-hours", time="--time")
         err = result["errors"][0]
         raise UsageExit(f"{names.get(err['field'], err['field'])}: {err['message']}")
     return result
@@ -194,16 +211,22 @@ def cmd_estimate(ns):
     tier = view["tier_reason"]
     print(f"{m['name']} ({m['slug']}), {view['requests_text']}, prices in force on {view['at']}")
     print(tier)
-    for note in (view["cache_note"], view["notice"]):
+    for note in (view["cache_note"], view["notice"], view["mode_text"], view["peak_text"], view["residency_text"],
+                 view["not_offered_text"]):
         if note:
             print(note)
     rows = [("bucket", "tokens", "official", "gateway")]
     for row in view["rows"]:
         rows.append((row["label"], row["tokens_text"], row["official"]["display"], row["gateway"]["display"]))
     rows.append(("per request", "", view["per_request"]["official"]["display"], view["per_request"]["gateway"]["display"]))
+    for fee in view["fees"]:
+        rows.append((fee["label"], "", fee["official"]["display"], fee["gateway"]["display"]))
     rows.append((f"total, {view['requests_text']}", "", view["total"]["official"]["display"], view["total"]["gateway"]["display"]))
     _table(rows)
-    print(f"saving against the official price: {view['saving']['display']} ({view['saving']['percent']}%)")
+    if view["saving"]["exact"] is not None:
+        print(f"saving against the official price: {view['saving']['display']} ({view['saving']['percent']}%)")
+    if view["what_if"]:
+        print(view["what_if"])
     return 0
 
 
@@ -220,6 +243,8 @@ def cmd_compare(ns):
         if r["fits"]:
             rows.append((str(i), r["slug"], r["family"], r["official"]["display"], r["gateway"]["display"],
                          r["percent_text"]))
+        elif r.get("offered") is False:
+            rows.append(("-", r["slug"], r["family"], r["limit_text"], "", ""))
         else:
             rows.append(("-", r["slug"], r["family"], r["limit_text"], "", ""))
     _table(rows)

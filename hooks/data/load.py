@@ -139,6 +139,9 @@ def load_catalog(data_dir, today=None, strict=False):
                    if isinstance(m, dict)],
         "errors": [],
     }
+    offers = pricing.get("offers")
+    if isinstance(offers, dict) and offers:
+        catalog_dict["offers"] = offers
 
     # topics.yaml: the topic map cards, and the pages an error family's `related` may name. Read
     # from this data folder (never the repository's), schema-checked, and handed on in
@@ -234,4 +237,31 @@ def _model_dict(doc, m):
                  for s in (m.get("scheduled") if isinstance(m.get("scheduled"), list) else ()) if isinstance(s, dict)]
     if scheduled:
         d["scheduled"] = scheduled
+    d.update(_modifiers(doc.data, m))
     return d
+
+
+MAPPED_MODIFIERS = ("modes", "residency", "tools")     # name -> entry; a model's key replaces the file's
+SINGLE_MODIFIERS = ("time_of_day", "cache_storage")    # one entry; the model's replaces the file's
+
+
+def _modifiers(provider, m):
+    """The modifiers a model has: the provider file's, with the model's own entries on top (an
+    entry set to false removes the provider's). Absent ones are left out of the dict."""
+    out = {}
+    for name in MAPPED_MODIFIERS:
+        merged = {}
+        for source in (provider.get(name), m.get(name)):
+            if isinstance(source, dict):
+                for key, value in source.items():
+                    if value is False:
+                        merged.pop(key, None)
+                    elif isinstance(value, dict):
+                        merged[key] = value
+        if merged:
+            out[name] = merged
+    for name in SINGLE_MODIFIERS:
+        value = m.get(name, provider.get(name))
+        if isinstance(value, dict):
+            out[name] = value
+    return out

@@ -151,7 +151,7 @@
       this.field = (name) => form.elements.namedItem(name);
       // The count fields are the form's (the build writes them from calculator/buckets.py).
       this.counts = [...form.querySelectorAll("input[data-count]")].map((el) => el.name);
-      this.fields = ["model", ...this.counts, "requests", "balance", "at"];
+      this.fields = ["model", ...this.counts, "requests", "balance", "at", "mode", "residency", "time", "web_searches", "cache_hours"];
       this.estimateSeq = 0;
       this.rankSeq = 0;
       this.tokens = null;

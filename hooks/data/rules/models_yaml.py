@@ -16,6 +16,77 @@ from hooks.data.yamlfile import as_list
 RESERVED_SLUGS = ("index", "family")
 
 
+def _modifiers(ctx, doc, base, m):
+    """What the schema cannot say about service tiers, residency and peak hours (calculator/modes.py):
+    a tier's explicit long-context rates name one of the model's thresholds; a residency's `modes`
+    name tiers the model offers; a peak window ends after it starts; a checked date is not in the
+    future."""
+    label = lambda *p: field_label(doc, base + p)  # noqa: E731
+    merged_modes = {**(doc.data.get("modes") if isinstance(doc.data.get("modes"), dict) else {}),
+                    **(m.get("modes") if isinstance(m.get("modes"), dict) else {})}
+    offered = {"standard"} | {k for k, v in merged_modes.items() if isinstance(v, dict)}
+    thresholds = {t.get("above") for t in as_list(m.get("tiers")) if isinstance(t, dict)}
+    for name, mode in (m.get("modes") or {}).items() if isinstance(m.get("modes"), dict) else ():
+        if not isinstance(mode, dict):
+            continue
+        if mode.get("multiplier") is None and not mode.get("prices"):
+            ctx.add(doc, base + ("modes", name), f"{label('modes', name)}: give a multiplier, explicit "
+                                                 "prices, or both (an empty tier would price nothing)")
+        for j, tier in enumerate(as_list(mode.get("tiers"))):
+            above = tier.get("above") if isinstance(tier, dict) else None
+            if isinstance(above, int) and above not in thresholds:
+                ctx.add(doc, base + ("modes", name, "tiers", j, "above"),
+                        f"{label('modes', name, 'tiers', j, 'above')}: {above} is not one of this model's "
+                        f"context tier thresholds ({', '.join(map(str, sorted(thresholds))) or 'none'})")
+    residency = m.get("residency")
+    for region, entry in residency.items() if isinstance(residency, dict) else ():
+        for j, mode in enumerate(as_list(entry.get("modes")) if isinstance(entry, dict) else ()):
+            if mode not in offered:
+                path = base + ("residency", region, "modes", j)
+                ctx.add(doc, path, f"{field_label(doc, path)}: this model has no {mode} mode (it has "
+                                   f"{', '.join(sorted(offered))})")
+    tod = m.get("time_of_day")
+    if isinstance(tod, dict):
+        for j, text in enumerate(as_list(tod.get("hours_utc"))):
+            if isinstance(text, str) and len(text) == 11 and text[:5] >= text[6:]:
+                ctx.add(doc, base + ("time_of_day", "hours_utc", j),
+                        f"{label('time_of_day', 'hours_utc', j)}: {text} ends before it starts; split a "
+                        "window over midnight in two (22:00-24:00 and 00:00-02:00)")
+
+
+def check_provider_modifiers(ctx, doc):
+    """The provider-level modifiers: peak windows that end after they start, checked dates not in
+    the future."""
+    paths = []
+    for kind in ("modes", "residency", "tools"):
+        group = doc.data.get(kind)
+        if isinstance(group, dict):
+            paths += [(kind, k) for k, v in group.items() if isinstance(v, dict)]
+    for kind in ("time_of_day", "cache_storage"):
+        if isinstance(doc.data.get(kind), dict):
+            paths.append((kind,))
+    for models_i, model in enumerate(as_list(doc.data.get("models"))):
+        for kind in ("modes", "residency", "tools"):
+            group = model.get(kind) if isinstance(model, dict) else None
+            if isinstance(group, dict):
+                paths += [("models", models_i, kind, k) for k, v in group.items() if isinstance(v, dict)]
+        for kind in ("time_of_day", "cache_storage"):
+            if isinstance(model, dict) and isinstance(model.get(kind), dict):
+                paths.append(("models", models_i, kind))
+    for path in paths:
+        checked = ctx.date(doc, path + ("checked",))
+        if checked and checked > ctx.today:
+            ctx.add(doc, path + ("checked",), f"{field_label(doc, path + ('checked',))}: {checked} is in the "
+                                              f"future (today is {ctx.today})")
+    tod = doc.data.get("time_of_day")
+    if isinstance(tod, dict):
+        for j, text in enumerate(as_list(tod.get("hours_utc"))):
+            if isinstance(text, str) and len(text) == 11 and text[:5] >= text[6:]:
+                ctx.add(doc, ("time_of_day", "hours_utc", j),
+                        f"{field_label(doc, ('time_of_day', 'hours_utc', j))}: {text} ends before it starts; "
+                        "split a window over midnight in two (22:00-24:00 and 00:00-02:00)")
+
+
 def check_file(ctx, doc, families):
     provider = doc.data.get("provider")
     stem = Path(doc.path).stem
@@ -26,6 +97,7 @@ def check_file(ctx, doc, families):
     for i, model in enumerate(as_list(doc.data.get("models"))):
         if isinstance(model, dict):
             _model(ctx, doc, ("models", i), model, families)
+    check_provider_modifiers(ctx, doc)
 
 
 def _model(ctx, doc, base, m, families):
@@ -84,6 +156,7 @@ def _model(ctx, doc, base, m, families):
                                              "current ones were checked")
         previous = (until, doc.where(hpath + ("until",))[0])
     _scheduled(ctx, doc, base, m, previous)
+    _modifiers(ctx, doc, base, m)
 
 
 def _scheduled(ctx, doc, base, m, last_history):

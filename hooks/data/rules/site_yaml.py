@@ -45,6 +45,15 @@ def check(ctx, doc):
                         "exists; choose another id", at_key=True)
     for i, _ in enumerate(as_list(doc.get(("pricing", "overrides")))):
         _ratio(ctx, doc, ("pricing", "overrides", i, "ratio"))
+    offers = doc.get(("pricing", "offers"))
+    if isinstance(offers, dict):
+        for kind in ("modes", "residency", "tools"):
+            group = offers.get(kind)
+            for name, entry in group.items() if isinstance(group, dict) else ():
+                if isinstance(entry, dict) and "ratio" in entry:
+                    _ratio(ctx, doc, ("pricing", "offers", kind, name, "ratio"))
+        if isinstance(offers.get("cache_storage"), dict) and "ratio" in offers["cache_storage"]:
+            _ratio(ctx, doc, ("pricing", "offers", "cache_storage", "ratio"))
 
 
 # what the examples append after each route (hooks/sitegen/templates/_macros.md.j2)

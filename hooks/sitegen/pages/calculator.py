@@ -68,6 +68,7 @@ def context(catalog, at):
         "fields": [{"name": name, "label": label, "help": help_,
                     "value": str(DEFAULT_WORKLOAD[name])} for name, label, help_ in COUNT_FIELDS],
         "est": estimate,
+        "modes": list(display.MODE_LABELS.items()),
         "rows": estimate["rows"],
         "compare": compare,
         "families": [{"id": fid, "name": f.name, "label": f.label, "percent": display.ratio_percent(f.ratio)}
