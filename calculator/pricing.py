@@ -260,11 +260,7 @@ def rank(models, usage, requests=1, family=None, at=None, **mods):
     plain_counts = [(price, Decimal(usage.tokens(b))) for b, price in BUCKET_PRICE.items()]
     plain_counts = [(price, n) for price, n in plain_counts if n]
     ranked = []
-    for m in models:
-        if family is not None and m.family != family:
-            continue
-        if at and not m.callable_on(at):
-            continue
+    for m in _candidates(models, family, at):
         billed = billed_usage(m, usage)
         counts = plain_counts if billed is usage else [
             (price, Decimal(billed.tokens(b))) for b, price in BUCKET_PRICE.items() if billed.tokens(b)]
@@ -278,16 +274,17 @@ def rank(models, usage, requests=1, family=None, at=None, **mods):
     return ranked
 
 
+def _candidates(models, family, at):
+    """The models a ranking covers: of `family` (all when None), callable on `at` (all when None)."""
+    return (m for m in models if (family is None or m.family == family) and (not at or m.callable_on(at)))
+
+
 def _rank_modified(models, usage, requests, family, at, mods):
     """rank() with a mode, residency, time or fees: each model through estimate(); a model that
     does not offer the combination is listed last with the reason (limit ("mode", "refused", text));
     gateway None where the gateway does not offer it."""
     ranked = []
-    for m in models:
-        if family is not None and m.family != family:
-            continue
-        if at and not m.callable_on(at):
-            continue
+    for m in _candidates(models, family, at):
         limit = m.limit_for(usage.input, usage.output)
         try:
             est = estimate(m, usage, requests, at, **mods)
