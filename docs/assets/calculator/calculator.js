@@ -7,8 +7,9 @@
 // Loaded on every page as a classic script (mkdocs.yml extra_javascript). With Material's
 // navigation.instant it runs once, so the page logic starts from document$.subscribe and acts only
 // when #pb-calculator or #error-lookup is on the page. One worker serves every page and survives
-// instant navigation; it starts when the calculator page or the troubleshooting index opens (from
-// its <head>, see attach() and docs/overrides/main.html), or when instant navigation reaches one.
+// instant navigation; it starts when the calculator page opens (from its <head>, see attach() and
+// docs/overrides/main.html), or when instant navigation reaches it. The error lookup needs no
+// worker: errors-match.js ranks in plain JavaScript with rules exported from the Python matcher.
 (function () {
   "use strict";
 
@@ -482,31 +483,33 @@
   }
 
   // ---- the "paste your error" box on the troubleshooting index ---------------------------------
+  // It answers on every keystroke, without the worker: errors-match.js ranks with the rules the
+  // build exported from calculator/errors_match.py into the page (#pb-error-rules), the same
+  // ranking as `pricebook errors`. `?q=` fills the box (the header search's "Match this error").
   function errorLookup(div) {
     if (div.dataset.pbReady) return;
     div.dataset.pbReady = "1";
     const area = h("textarea", { id: "pb-error-text", rows: "4", spellcheck: "false",
       placeholder: "The error message, status line or log line, as you got it", "aria-describedby": "pb-error-msg" });
-    const button = h("button", { type: "button", class: "md-button md-button--primary" }, "Find the page");
     const msg = h("p", { id: "pb-error-msg", class: "pb-msg", role: "status", "aria-live": "polite" });
     const list = h("ol", { class: "pb-error-results" });
-    div.replaceChildren(h("label", { for: "pb-error-text" }, "Paste your error"), area, h("p", null, button), msg, list);
-    let seq = 0;
-    const run = async () => {
+    div.replaceChildren(h("label", { for: "pb-error-text" }, "Paste your error"), area, msg, list);
+    const source = document.getElementById("pb-error-rules");
+    let compiled = null;
+    try {
+      compiled = window.pricebookErrors.compile(JSON.parse(source.textContent));
+    } catch (e) {
+      msg.textContent = `The lookup could not start (${e.message}). Browse the families below instead.`;
+      return;
+    }
+    const run = () => {
       const text = area.value;
       if (!text.trim()) {
-        msg.textContent = "Paste the error text first.";
+        list.replaceChildren();
+        msg.textContent = "";
         return;
       }
-      const mine = ++seq;
-      if (engine.state !== "ready") msg.textContent = "Starting the matcher (Python in your browser; a few seconds the first time)\u2026";
-      const reply = await call("errors", { text: text.slice(0, 100000) });
-      if (mine !== seq) return;
-      if (!reply.ok) {
-        msg.textContent = `The matcher could not run: ${reply.error}. Browse the families below instead.`;
-        return;
-      }
-      const matches = (reply.result && reply.result.matches) || [];
+      const matches = window.pricebookErrors.rank(compiled, text);
       // Match URLs are site paths ("errors/out-of-balance/"): resolved against the site's root.
       list.replaceChildren(...matches.map((m) => {
         const a = h("a", { href: new URL(String(m.url || "").replace(/^\/+/, ""), SITE).href }, m.title || m.family);
@@ -516,11 +519,12 @@
       msg.textContent = matches.length ? `Best ${matches.length === 1 ? "match" : `${matches.length} matches`}, best first:` :
         "No troubleshooting page matches that text. Browse the families below.";
     };
-    startWorker(); // already started from the page's <head> unless it came by instant navigation
-    button.addEventListener("click", run);
-    area.addEventListener("keydown", (e) => {
-      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) run();
-    });
+    area.addEventListener("input", run);
+    const q = new URLSearchParams(location.search).get("q");
+    if (q) {
+      area.value = q;
+      run();
+    }
   }
 
   // ---- page lifecycle -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import posixpath
 import re
 import shlex
 
+from calculator import errors_match
 from hooks.sitegen import render
 from hooks.data.yamlfile import as_list
 
@@ -261,8 +262,17 @@ def index_page(catalog, families=None, topics=None):
         by_status=sorted((c, [{"title": f.get("title", f["id"]), "link": f"{f['id']}.md"} for f in fams])
                          for c, fams in by_status.items() if isinstance(c, int)),
         topic_map=topic_map(catalog, from_page=src, topics=topics),
+        matcher=matcher_json(catalog),
     )
     return render.Page(src, markdown, edit_path="", in_nav=True)
+
+
+def matcher_json(catalog):
+    """The lookup's rules (calculator.errors_match.browser_rules, the families in the catalog's
+    order as `pricebook errors` ranks them) as JSON safe inside a <script type="application/json">."""
+    rules = errors_match.browser_rules(getattr(catalog, "errors", ()) or ())
+    data = json.dumps(rules, ensure_ascii=True, separators=(",", ":"), default=str)
+    return data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def pages(catalog, topics=None):
