@@ -616,3 +616,39 @@ def test_a_prompt_over_the_window_is_refused_at_the_field_and_marked_in_the_rank
     field(calc, "input").fill(str(small.context_window))
     expect(calc.locator("#pb-result")).to_have_attribute("data-stale", "false")
     expect(row).not_to_have_attribute("data-fits", "false")
+
+
+def _aliased(catalog):
+    """A model the calculator offers (callable on the data's day) with an alias, and that alias."""
+    for m in catalog.models:
+        if m.aliases and m.callable_on(DAY) and m.aliases[0] != m.slug:
+            return m, m.aliases[0]
+    pytest.skip("no callable model has an alias")
+
+
+def test_an_alias_selects_its_model_in_the_link_and_the_filter(page, site_url, catalog):
+    m, alias = _aliased(catalog)
+    assert catalog.model(alias).slug == m.slug   # the CLI's resolution
+    open_calculator(page, site_url, f"?model={alias}&input=1000&output=10")
+    expect(field(page, "model")).to_have_value(m.slug)
+    expect(message(page, "model")).to_contain_text(f'"{alias}" is an alias of {m.slug}')
+    expect_totals(page, m.slug, {"input": 1000, "output": 10})
+    page.get_by_placeholder("Type to narrow the list").fill(alias)
+    visible = page.locator("#pb-calculator select[name=model] option:not([hidden])").evaluate_all(
+        "els => els.map(e => e.value)")
+    assert m.slug in visible and len(visible) < len(catalog.models)
+    expect(message(page, "model")).to_have_text("")
+
+
+def test_an_alias_url_redirects_to_the_model_page(page, site_url, catalog, built_site):
+    m, alias = _aliased(catalog)
+    html = (built_site / "models" / alias / "index.html").read_text(encoding="utf-8")
+    assert f'<meta http-equiv="refresh" content="0; url=../{m.slug}/">' in html
+    assert f'href="../{m.slug}/"' in html                      # a link too, for a refresh turned off
+    assert "<script" not in html.split("</head>")[0].split('http-equiv="refresh"')[0][-200:]
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert not [d for d in index["docs"] if d["location"].startswith(f"models/{alias}/")]
+    assert f'{alias}/"' not in (built_site / "index.html").read_text(encoding="utf-8")   # not in the navigation
+    page.goto(f"{site_url}models/{alias}/")
+    expect(page).to_have_url(f"{site_url}models/{m.slug}/")
+    expect(page.locator("h1")).to_contain_text(m.name)

@@ -25,10 +25,10 @@ TOPICS = yaml.safe_load((DATA / "topics.yaml").read_text(encoding="utf-8"))
 
 SECTIONS = [
     "## Direct answer",
+    "## Fast check",          # right under the answer: the first thing a reader can do
     "## Error phrases this page covers",
     "## Status codes and error types",
     "## Will a retry help?",
-    "## Fast check",
     "## Common causes",
     "## Fix steps",
     "## Verify before retrying production traffic",
@@ -229,7 +229,9 @@ def test_topic_map_cards_and_relative_links(catalog):
     assert "[**Models &amp; slugs**](../models/index.md)" in deep
     assert "[**Troubleshooting**](index.md)" in deep
     assert '<a href="https://status.test.example"><strong>Status</strong></a>' in root
-    assert root.count("\n-   ") == len(TOPICS["topics"])
+    own = [t for t in TOPICS["topics"] if t.get("page") == "index.md"]
+    assert own and "](index.md)" not in root   # no card links to the page it is on
+    assert root.count("\n-   ") == len(TOPICS["topics"]) - len(own)
     assert "## Continue with the right source" in root
     assert "## " not in pages_errors.topic_map(catalog, topics=TOPICS, heading=False)
 

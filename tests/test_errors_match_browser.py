@@ -72,7 +72,7 @@ def test_every_corpus_text_ranks_as_in_python(lookup):
     texts = corpus()
     assert len(texts) > 300
     got = lookup.evaluate("""(payload) => {
-        const C = window.pricebookErrors.compile(JSON.parse(document.getElementById("pb-error-rules").textContent));
+        const C = window.pricebookErrors.compile(JSON.parse(document.getElementById("pb-error-rules").dataset.rules));
         return JSON.parse(payload).map((t) => window.pricebookErrors.rank(C, t));
     }""", json.dumps(texts, ensure_ascii=True))
     mismatches = [(t[:80], comparable(g), comparable(rank(FAMILIES, t))) for t, g in zip(texts, got)
@@ -83,7 +83,7 @@ def test_every_corpus_text_ranks_as_in_python(lookup):
 
 def test_limits_and_non_text(lookup):
     got = lookup.evaluate("""() => {
-        const C = window.pricebookErrors.compile(JSON.parse(document.getElementById("pb-error-rules").textContent));
+        const C = window.pricebookErrors.compile(JSON.parse(document.getElementById("pb-error-rules").dataset.rules));
         const t = "HTTP/1.1 429 Too Many Requests out of balance rate limit";
         return [window.pricebookErrors.rank(C, t, 2), window.pricebookErrors.rank(C, t, 0),
                 window.pricebookErrors.rank(C, null), window.pricebookErrors.rank(C, 42)];

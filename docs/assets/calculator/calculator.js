@@ -159,6 +159,12 @@
       this.dead = false;
       this.linkNotes = {}; // field -> a note about the link that opened the page, until edited
       this.path = location.pathname;
+      // alias -> slug, written by the build (calculator.md.j2): ?model=<alias> and the filter box
+      // know every alias the CLI accepts.
+      const aliases = this.root.getElementById("pb-model-aliases");
+      this.aliases = aliases ? JSON.parse(aliases.dataset.aliases) : {};
+      this.aliasesOf = {};
+      for (const [alias, slug] of Object.entries(this.aliases)) (this.aliasesOf[slug] ||= []).push(alias.toLowerCase());
 
       const fromLink = this.readQuery();
       if (fromLink) this.note("Figures for the default workload, computed when the site was built; yours appear when the calculator is ready.");
@@ -242,9 +248,14 @@
       for (const name of [...this.counts, "requests", "balance"]) if (!q.has(name)) this.field(name).value = "";
       for (const name of [...this.fields, "family"]) {
         if (!q.has(name)) continue;
-        const value = q.get(name).slice(0, 200);
+        let value = q.get(name).slice(0, 200);
         const el = name === "family" ? this.family : this.field(name);
         if (!el) continue;
+        if (name === "model" && Object.hasOwn(this.aliases, value) && ![...el.options].some((o) => o.value === value)) {
+          this.linkNotes.model = `${JSON.stringify(value)} is an alias of ${this.aliases[value]}`;
+          this.message("model", this.linkNotes.model, "info");
+          value = this.aliases[value];
+        }
         if (el.tagName === "SELECT" && ![...el.options].some((o) => o.value === value)) {
           this.linkNotes[name] = `the link names ${JSON.stringify(value)}, which this site does not list; showing ${JSON.stringify(el.value || "all")}`;
           this.message(name, this.linkNotes[name], "info");
@@ -431,7 +442,8 @@
         const groupHit = q && group.label.toLowerCase().includes(q);
         let visible = 0;
         for (const opt of group.querySelectorAll("option")) {
-          const hit = !q || groupHit || opt.textContent.toLowerCase().includes(q);
+          const hit = !q || groupHit || opt.textContent.toLowerCase().includes(q) ||
+            (this.aliasesOf[opt.value] || []).some((a) => a.includes(q));
           opt.hidden = !hit;
           if (hit) {
             visible += 1;
@@ -497,7 +509,7 @@
     const source = document.getElementById("pb-error-rules");
     let compiled = null;
     try {
-      compiled = window.pricebookErrors.compile(JSON.parse(source.textContent));
+      compiled = window.pricebookErrors.compile(JSON.parse(source.dataset.rules));
     } catch (e) {
       msg.textContent = `The lookup could not start (${e.message}). Browse the families below instead.`;
       return;

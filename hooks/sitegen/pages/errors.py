@@ -269,10 +269,11 @@ def index_page(catalog, families=None, topics=None):
 
 def matcher_json(catalog):
     """The lookup's rules (calculator.errors_match.browser_rules, the families in the catalog's
-    order as `pricebook errors` ranks them) as JSON safe inside a <script type="application/json">."""
+    order as `pricebook errors` ranks them) as JSON safe inside a single-quoted HTML attribute (no
+    <script>: instant navigation would re-run it under the calculator page's policy)."""
     rules = errors_match.browser_rules(getattr(catalog, "errors", ()) or ())
     data = json.dumps(rules, ensure_ascii=True, separators=(",", ":"), default=str)
-    return data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
 
 
 def pages(catalog, topics=None):
@@ -292,6 +293,8 @@ def topic_map(catalog, from_page="index.md", topics=None, heading=True):
         if not isinstance(t, dict):
             continue
         if isinstance(t.get("page"), str):
+            if t["page"] == from_page:   # no card links to the page it is on
+                continue
             cards.append({**t, "external": False, "href": _rel(t["page"], from_page)})
         elif t.get("link") in links:
             cards.append({**t, "external": True, "href": links[t["link"]]})
