@@ -124,7 +124,7 @@ def calc(calc_page, catalog):
     """The shared calculator page, back at the default workload; no exception, no console error."""
     p = calc_page
     if not p.url.split("?")[0].endswith("/calculator/"):
-        p.locator(".md-nav__link", has_text="Calculator").first.click()
+        nav_to(p, "Calculator")
         expect(p.locator(READY)).to_be_visible()
     p.get_by_placeholder("Type to narrow the list").fill("")
     for name in ("paste", "prompt"):
@@ -135,6 +135,11 @@ def calc(calc_page, catalog):
     yield p
     assert p.watch.exceptions == [], p.watch.exceptions
     assert p.watch.errors == [], p.watch.errors
+
+
+def nav_to(page, title):
+    """Follow the site's top-level navigation (the tabs under the header) to `title`."""
+    page.locator(".md-tabs__link", has_text=title).first.click()
 
 
 def open_calculator(page, site_url, query=""):
@@ -515,10 +520,10 @@ def test_survives_instant_navigation(calc, context, site_url, catalog):
     page = calc
     page.evaluate("window.__same_document = true")
     starts = page.evaluate("window.pricebook.engine.starts")
-    page.locator(".md-nav__link", has_text="Overview").first.click()
+    nav_to(page, "Overview")
     expect(page).to_have_url(site_url)
     expect(page.locator("#pb-calculator")).to_have_count(0)
-    page.locator(".md-nav__link", has_text="Calculator").first.click()
+    nav_to(page, "Calculator")
     expect(page).to_have_url(re.compile(r"/calculator/"))
     expect(page.locator(READY)).to_be_visible()
     assert page.evaluate("window.__same_document") is True, "navigation.instant did a full reload"
@@ -652,3 +657,86 @@ def test_an_alias_url_redirects_to_the_model_page(page, site_url, catalog, built
     page.goto(f"{site_url}models/{alias}/")
     expect(page).to_have_url(f"{site_url}models/{m.slug}/")
     expect(page.locator("h1")).to_contain_text(m.name)
+
+
+def _in_view(page, selector):
+    return page.locator(selector).first.evaluate(
+        "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight && r.height > 0; }")
+
+
+@pytest.mark.parametrize("width,height", [(1366, 900), (390, 844)])
+def test_totals_stay_in_view_while_typing(chromium, site_url, catalog, width, height):
+    """Wide: the result sits beside the form and its totals stick under the header. Phone: the
+    totals stick to the bottom of the screen while any field is being typed into."""
+    ctx = chromium.new_context(viewport={"width": width, "height": height})
+    page = ctx.new_page()
+    page.goto(f"{site_url}calculator/")
+    totals = page.locator(".pb-totals")
+    for name in ("model", "input", "output", "requests", "at"):
+        field(page, name).scroll_into_view_if_needed()
+        field(page, name).focus()
+        assert _in_view(page, ".pb-totals"), f"{width}px: the totals are out of view at {name}"
+        # and they do not cover the field being typed into
+        f_box, t_box = field(page, name).bounding_box(), totals.bounding_box()
+        overlap = not (f_box["y"] + f_box["height"] <= t_box["y"] or t_box["y"] + t_box["height"] <= f_box["y"]
+                       or f_box["x"] + f_box["width"] <= t_box["x"] or t_box["x"] + t_box["width"] <= f_box["x"])
+        assert not overlap, f"{width}px: the totals cover {name}"
+    form_box = page.locator("#pb-calculator").bounding_box()
+    if width >= 1200:
+        assert totals.bounding_box()["x"] >= form_box["x"] + form_box["width"], "totals not beside the form"
+    gateway, _ = shown(cli_estimate(default_model(catalog).slug, DEFAULT_WORKLOAD))
+    expect(page.get_by_test_id("total-gateway")).to_have_text(gateway)
+    ctx.close()
+
+
+def test_copy_link_copies_the_figures_link(chromium, site_url, catalog):
+    ctx = chromium.new_context(viewport={"width": 1280, "height": 1000})
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
+    page = ctx.new_page()
+    open_calculator(page, site_url)
+    field(page, "output").fill("4321")
+    expect_totals(page, default_model(catalog).slug, {**DEFAULT_WORKLOAD, "output": 4321})
+    page.get_by_role("button", name="Copy a link to these figures").click()
+    expect(page.locator("#pb-copy-msg")).to_have_text("Link copied.")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.url and "output=4321" in copied
+    other = ctx.new_page()
+    open_calculator(other, site_url, "?" + copied.split("?", 1)[1])
+    expect(field(other, "output")).to_have_value("4321")
+    expect_totals(other, default_model(catalog).slug, {**DEFAULT_WORKLOAD, "output": 4321})
+    ctx.close()
+
+
+@pytest.mark.parametrize("path", ["models/", "pricing/", "calculator/"])
+def test_money_columns_reachable_on_a_phone(chromium, site_url, path):
+    """390 px: a table wider than the screen scrolls sideways inside itself (the page does not),
+    its first column stays pinned, and its last (money) column can be scrolled into view."""
+    ctx = chromium.new_context(viewport={"width": 390, "height": 844})
+    page = ctx.new_page()
+    page.goto(site_url + path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page itself scrolls sideways"
+    tables = page.locator("article table")
+    assert tables.count() > 0
+    for i in range(tables.count()):
+        t = tables.nth(i)
+        last = t.locator("tr").nth(1).locator("td, th").last
+        t.evaluate("e => { const s = e.scrollWidth > e.clientWidth ? e : e.parentElement; s.scrollLeft = s.scrollWidth; }")
+        last.scroll_into_view_if_needed()
+        box = last.bounding_box()
+        assert box and 0 <= box["x"] and box["x"] + box["width"] <= 391, f"table {i}: last column out of reach"
+        if t.evaluate("e => e.scrollWidth > e.clientWidth"):
+            first = t.locator("tr").nth(1).locator("td, th").first
+            pinned = page.locator("#pb-compare").count() and t.get_attribute("id") == "pb-compare"
+            cell = t.locator("tr").nth(1).locator("td, th").nth(1) if pinned else first
+            assert cell.evaluate("e => getComputedStyle(e).position") == "sticky"
+    ctx.close()
+
+
+def test_inline_code_never_breaks_inside_a_host_name(chromium, site_url):
+    ctx = chromium.new_context(viewport={"width": 390, "height": 844})
+    page = ctx.new_page()
+    page.goto(site_url + "models/")
+    styles = page.locator("article p code").first.evaluate(
+        "e => [getComputedStyle(e).wordBreak, getComputedStyle(e).overflowWrap]")
+    assert styles == ["normal", "normal"]
+    ctx.close()

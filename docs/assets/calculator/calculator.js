@@ -199,6 +199,10 @@
         this.recompute();
       });
 
+      // Copy a link: the query is written first, so the link is the figures on screen.
+      const copy = this.root.getElementById("pb-copy-link");
+      if (copy) copy.addEventListener("click", () => this.copyLink());
+
       startWorker(); // Pyodide starts as soon as the page opens; calls made before it is ready wait
       this.onEngine = () => this.showStatus();
       listeners.add(this.onEngine);
@@ -230,7 +234,7 @@
       } else if (engine.state === "failed") {
         text.textContent = `The calculator could not start, so the figures cannot follow your input: ${engine.error}. ` +
           "The figures below were computed when the site was built, for the default workload, and are " +
-          "correct for it. Reload the page to try again, or run `pricebook estimate` on your machine.";
+          "correct for it. Reload the page to try again.";
       }
     }
 
@@ -273,6 +277,18 @@
       clearTimeout(this.queryTimer);
       this.queryTimer = setTimeout(() => this.flushQuery(), 200);
       pendingQuery = this;
+    }
+
+    async copyLink() {
+      this.flushQuery();
+      const msg = this.root.getElementById("pb-copy-msg");
+      const href = location.href;
+      try {
+        await navigator.clipboard.writeText(href);
+        if (msg) msg.textContent = "Link copied.";
+      } catch (e) { // no clipboard (an insecure origin, a refused permission): show it to copy by hand
+        if (msg) msg.replaceChildren("Copy this link: ", h("input", { type: "text", readonly: "", value: href, "aria-label": "Link to these figures" }));
+      }
     }
 
     flushQuery() {
