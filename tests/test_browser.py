@@ -740,3 +740,21 @@ def test_inline_code_never_breaks_inside_a_host_name(chromium, site_url):
         "e => [getComputedStyle(e).wordBreak, getComputedStyle(e).overflowWrap]")
     assert styles == ["normal", "normal"]
     ctx.close()
+
+
+def test_header_search_sends_a_pasted_error_to_the_lookup(page, site_url, catalog):
+    text = ('openai.RateLimitError: Error code: 429 - {"error": {"message": "out of balance", '
+            '"type": "insufficient_balance"}}')
+    family = api.errors_view(catalog, text)["matches"][0]["family"]
+    page.goto(f"{site_url}models/")
+    search = page.locator(".md-search__input")
+    search.click()
+    search.fill("claude")                     # plain words: an ordinary search, no offer
+    expect(page.locator(".pb-search-error-box")).to_be_hidden()
+    search.fill(text)
+    link = page.get_by_role("link", name="Match this error")
+    expect(link).to_be_visible()
+    link.click()
+    expect(page).to_have_url(re.compile(r"/errors/\?q="))
+    expect(page.get_by_label("Paste your error", exact=True)).to_have_value(text)
+    expect(page.locator(".pb-error-results li").first).to_have_attribute("data-family", family)

@@ -555,6 +555,35 @@
     }
   }
 
+  // ---- the header search: an error text pasted there goes to the lookup -------------------------
+  // Material's search finds pages by words; a pasted error (a JSON body, an exception, a status with
+  // a phrase) is better answered by the lookup, so the results offer "Match this error", a link to
+  // errors/?q=<the text>, which the lookup reads. Shown only for text that looks like an error.
+  const ERROR_LIKE = /[{}"]|\b[1-5]\d\d\b|error|exception|invalid|denied|exceeded|quota|balance|limit|overload|unauthori[sz]ed|forbidden|not found|too (?:many|long|large)/i;
+  function searchToLookup() {
+    const input = document.querySelector(".md-search__input");
+    const wrap = document.querySelector(".md-search__scrollwrap");
+    if (!input || !wrap || input.dataset.pbLookup) return;
+    input.dataset.pbLookup = "1";
+    const link = h("a", { class: "md-button md-button--primary pb-search-error" }, "Match this error");
+    const box = h("p", { class: "pb-search-error-box", hidden: "" }, link,
+      h("span", { class: "pb-help" }, " on the troubleshooting index"));
+    wrap.prepend(box);
+    const update = () => {
+      const q = input.value.trim();
+      const show = q.length >= 12 && (ERROR_LIKE.test(q) || q.length > 80);
+      box.hidden = !show;
+      if (show) link.href = new URL(`errors/?q=${encodeURIComponent(q.slice(0, 2000))}`, SITE).href;
+    };
+    input.addEventListener("input", update);
+    input.addEventListener("keydown", (e) => { // Ctrl/Cmd+Enter: straight to the lookup
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && !box.hidden) {
+        e.preventDefault();
+        link.click();
+      }
+    });
+  }
+
   // ---- page lifecycle -------------------------------------------------------------------------
   let current = null;
   let pendingQuery = null; // a Calculator whose link is not written yet
@@ -568,6 +597,7 @@
     if (form) current = new Calculator(form);
     const lookup = document.getElementById("error-lookup");
     if (lookup) errorLookup(lookup);
+    searchToLookup();
   }
 
   // The copy in the calculator page's <head> (data-start-worker, async) starts the worker while the
