@@ -523,3 +523,30 @@ def test_cli_errors_end_to_end(capsys):
     assert out[0]["family"] == "upstream-provider-error" and out[0]["url"] == "errors/upstream-provider-error/"
     assert cli.main(["errors", "--data", str(DATA), "429 out of balance"]) == 0
     assert "errors/out-of-balance/" in capsys.readouterr().out.splitlines()[0]
+
+
+def test_cross_references_between_pages_are_links():
+    """A mention of another troubleshooting page (or the models page) in the data's text is a link
+    on the real data's pages; names that match no page, or more than one, stay text."""
+    import re as _re
+    from hooks.data.load import load_catalog
+    real = load_catalog(DATA).catalog
+    md = {p.src_uri: p.markdown for p in pages_errors.pages(real)}
+    assert "[invalid key page](invalid-key.md)" in md["errors/out-of-balance.md"]
+    assert "[upstream provider error page](upstream-provider-error.md)" in md["errors/out-of-balance.md"]
+    assert "[out-of-balance page](out-of-balance.md)" in md["errors/rate-limited.md"]
+    assert "[models page](../models/index.md)" in md["errors/unknown-model.md"]
+    assert ("[out-of-balance](out-of-balance.md) or [invalid key page](invalid-key.md)"
+            in md["errors/upstream-provider-error.md"])
+    ids = {p.stem.replace("-", "") for p in ERROR_FILES}
+    for src, text in md.items():
+        plain = _re.sub(r"\[[^\]]*\]\([^)]*\)", "", text)
+        for name in _re.findall(r"\bthe ((?:(?!the )[A-Za-z][A-Za-z-]* ){0,3}?[A-Za-z][A-Za-z-]*) page\b(?!s)", plain):
+            key = name.lower().replace("-", "").replace(" ", "")
+            own = src.split("/")[-1][:-3].replace("-", "")
+            assert key == "models" or not [i for i in ids if i.startswith(key) and i != own] or \
+                len([i for i in ids if i.startswith(key)]) > 1, (src, name)
+    link = pages_errors.cross_links({"id": "a"}, [{"id": "a"}, {"id": "upstream-x"}, {"id": "upstream-y"}])
+    assert link("see the upstream page") == "see the upstream page"          # two pages: no guess
+    assert link("see the a page") == "see the a page"                        # too short, and itself
+    assert link("see the upstream x page") == "see the [upstream x page](upstream-x.md)"

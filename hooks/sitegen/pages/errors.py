@@ -215,6 +215,41 @@ def _related(fam, by_id, topics, from_page):
     return out
 
 
+_PAGE_REF = re.compile(r"\b(the )((?:(?!the )[A-Za-z][A-Za-z-]* ){0,3}?(?!the )[A-Za-z][A-Za-z-]*)( page)\b(?!s)")
+
+
+def cross_links(fam, families):
+    """A function that links, in escaped Markdown text, each mention of another troubleshooting
+    page ("see the invalid key page", "follow the out-of-balance page") or of the models page.
+    A name matches the family whose id starts with it (hyphens and spaces ignored) when exactly
+    one does; the page itself and names that match nothing stay plain text."""
+    keys = {f["id"]: f["id"].replace("-", "") for f in families if f is not fam}
+
+    def target(name):
+        key = name.lower().replace("-", "").replace(" ", "")
+        if key in ("models", "modelsandslugs"):
+            return "../models/index.md"
+        if key in ("troubleshooting", "troubleshootingindex"):
+            return "index.md"
+        if key == "apioverview":
+            return "../api.md"
+        hits = [fid for fid, k in keys.items() if k.startswith(key)] if len(key) >= 5 else []
+        return f"{hits[0]}.md" if len(hits) == 1 else None
+
+    def link(match):
+        names = match.group(2).split(" or ")
+        hrefs = [target(n) for n in names]
+        if None in hrefs:
+            return match.group(0)
+        if len(names) == 1:
+            return f"{match.group(1)}[{names[0]}{match.group(3)}]({hrefs[0]})"
+        *first, last = list(zip(names, hrefs))
+        return (match.group(1) + " or ".join(f"[{n}]({h})" for n, h in first)
+                + f" or [{last[0]}{match.group(3)}]({last[1]})")
+
+    return lambda markdown: _PAGE_REF.sub(link, str(markdown))
+
+
 def family_page(catalog, fam, families=None, topics=None):
     families = families if families is not None else _families(catalog)
     topics = _topics(catalog, topics)
@@ -240,6 +275,7 @@ def family_page(catalog, fam, families=None, topics=None):
         causes=[c for c in as_list(fam.get("causes")) if isinstance(c, dict)], signal_columns=SIGNAL_COLUMNS,
         related=_related(fam, by_id, topics, src),
         topic_map=topic_map(catalog, from_page=src, topics=topics),
+        xref=cross_links(fam, families),
     )
     edit = fam.get("file") or f"data/errors/{fam['id']}.yaml"
     return render.Page(src, markdown, edit_path=edit, in_nav=True)
