@@ -250,3 +250,91 @@ def rank(families, text, limit=5):
     return [{"family": fam["id"], "title": fam.get("title", fam["id"]), "url": f"errors/{fam['id']}/",
              "score": score, "evidence": evidence}
             for _, _, _, fam, score, evidence in scored[:limit]]
+
+
+# ---- the same rules as data, for the browser's port (docs/assets/calculator/errors-match.js) ----
+
+def _class_body(matches):
+    """A JavaScript character-class body (for a regex with the u flag) of every code point that
+    `matches` (a compiled one-character Python regex's match)."""
+    ranges, start, prev = [], None, None
+    for cp in range(0x110000):
+        if matches(chr(cp)):
+            if start is None:
+                start = cp
+            prev = cp
+        elif start is not None:
+            ranges.append((start, prev))
+            start = None
+    if start is not None:
+        ranges.append((start, prev))
+    return "".join(f"\\u{{{a:x}}}" if a == b else f"\\u{{{a:x}}}-\\u{{{b:x}}}" for a, b in ranges)
+
+
+_UNICODE = None
+
+
+def _unicode():
+    """What this Python's `re` means by \\w, \\d and \\s, which letters re.I takes for each ASCII
+    letter, and the digit zeros (int() reads any decimal digit): the browser's port reads these
+    instead of its own Unicode tables, so both sides use CPython's."""
+    global _UNICODE
+    if _UNICODE is None:
+        word, digit, space = (re.compile(p).match for p in (r"\w", r"\d", r"\s"))
+        candidates = [chr(cp) for cp in range(0x110000) if re.match("[a-z]", chr(cp), re.I)]
+        fold = {letter: "".join(c for c in candidates if re.fullmatch(letter, c, re.I))
+                for letter in "abcdefghijklmnopqrstuvwxyz"}
+        zeros = [cp for cp in range(0x110000) if chr(cp).isdecimal() and int(chr(cp)) == 0]
+        _UNICODE = {"word": _class_body(word), "digit": _class_body(digit), "space": _class_body(space),
+                    "fold": fold, "zeros": zeros}
+    return _UNICODE
+
+
+def browser_rules(families):
+    """Everything rank() reads, as JSON-ready data: the families' phrases, statuses, codes,
+    keywords and signal weights already normalized and weighed by the functions above, the
+    evidence labels as rank() writes them, and the regular expressions' Python sources. The
+    browser's port scores with these and with no rule of its own."""
+    fams = [f for f in (families or ()) if isinstance(f, dict) and isinstance(f.get("id"), str)]
+    shared = _shared_phrases(fams)
+
+    def phrase(p, half=False):
+        needle = normalize(p.get("text", ""))
+        weight = _phrase_weight(p)
+        return {"n": needle, "len": len(needle), "ascii": needle.isascii(),
+                "w": weight // 2 if half else weight, "label": f"phrase {p.get('text')!r}"}
+
+    out = []
+    for fam in fams:
+        statuses = []
+        for s in _list(fam.get("statuses")):
+            if isinstance(s, dict) and isinstance(s.get("code"), int) and not isinstance(s.get("code"), bool):
+                statuses.append({"code": s["code"], "w": _int(s.get("weight"), DEFAULT_STATUS_WEIGHT),
+                                 "label": f"status {s['code']}"})
+        codes = []
+        for c in _list(fam.get("codes")):
+            if isinstance(c, dict):
+                value = normalize(c.get("value", ""))
+                codes.append({"n": value, "ascii": value.isascii(), "w": _int(c.get("weight"), DEFAULT_CODE_WEIGHT),
+                              "label": f"{c.get('field', 'code')} {c.get('value')}", "word": f"word {c.get('value')}"})
+        match = fam.get("match") if isinstance(fam.get("match"), dict) else {}
+        keywords = []
+        for k in _list(match.get("keywords")):
+            if isinstance(k, dict):
+                needle = normalize(k.get("text", ""))
+                keywords.append({"n": needle, "ascii": needle.isascii(), "w": _int(k.get("weight"), 0),
+                                 "label": f"keyword {k.get('text')!r}"})
+        weights = match.get("signals") if isinstance(match.get("signals"), dict) else {}
+        out.append({
+            "id": fam["id"], "title": fam.get("title", fam["id"]), "order": _int(fam.get("order"), 100),
+            "phrases": [phrase(p) for p in _list(fam.get("phrases")) if isinstance(p, dict)],
+            "shared": [phrase(p, half=True) for p in shared.get(fam["id"], ())],
+            "statuses": statuses, "codes": codes, "keywords": keywords,
+            "signals": {name: _int(weights.get(name), 0) for name in SIGNALS},
+        })
+    patterns = {name: {"source": rx.pattern, "ignorecase": bool(rx.flags & re.I)} for name, rx in (
+        ("status", _STATUS), ("status_context", _STATUS_CONTEXT), ("field", _FIELD), ("upstream", _UPSTREAM),
+        ("duration_ms", _DURATION_MS), ("duration_s", _DURATION_S), ("zero", _ZERO),
+        ("retry_after", _RETRY_AFTER), ("html", _HTML))}
+    return {"families": out, "patterns": patterns, "reasons": _REASONS, "max_text": MAX_TEXT,
+            "signals": list(SIGNALS), "unicode": _unicode()}

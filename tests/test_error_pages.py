@@ -25,10 +25,10 @@ TOPICS = yaml.safe_load((DATA / "topics.yaml").read_text(encoding="utf-8"))
 
 SECTIONS = [
     "## Direct answer",
+    "## Fast check",          # right under the answer: the first thing a reader can do
     "## Error phrases this page covers",
     "## Status codes and error types",
     "## Will a retry help?",
-    "## Fast check",
     "## Common causes",
     "## Fix steps",
     "## Verify before retrying production traffic",
@@ -229,7 +229,9 @@ def test_topic_map_cards_and_relative_links(catalog):
     assert "[**Models &amp; slugs**](../models/index.md)" in deep
     assert "[**Troubleshooting**](index.md)" in deep
     assert '<a href="https://status.test.example"><strong>Status</strong></a>' in root
-    assert root.count("\n-   ") == len(TOPICS["topics"])
+    own = [t for t in TOPICS["topics"] if t.get("page") == "index.md"]
+    assert own and "](index.md)" not in root   # no card links to the page it is on
+    assert root.count("\n-   ") == len(TOPICS["topics"]) - len(own)
     assert "## Continue with the right source" in root
     assert "## " not in pages_errors.topic_map(catalog, topics=TOPICS, heading=False)
 
@@ -521,3 +523,30 @@ def test_cli_errors_end_to_end(capsys):
     assert out[0]["family"] == "upstream-provider-error" and out[0]["url"] == "errors/upstream-provider-error/"
     assert cli.main(["errors", "--data", str(DATA), "429 out of balance"]) == 0
     assert "errors/out-of-balance/" in capsys.readouterr().out.splitlines()[0]
+
+
+def test_cross_references_between_pages_are_links():
+    """A mention of another troubleshooting page (or the models page) in the data's text is a link
+    on the real data's pages; names that match no page, or more than one, stay text."""
+    import re as _re
+    from hooks.data.load import load_catalog
+    real = load_catalog(DATA).catalog
+    md = {p.src_uri: p.markdown for p in pages_errors.pages(real)}
+    assert "[invalid key page](invalid-key.md)" in md["errors/out-of-balance.md"]
+    assert "[upstream provider error page](upstream-provider-error.md)" in md["errors/out-of-balance.md"]
+    assert "[out-of-balance page](out-of-balance.md)" in md["errors/rate-limited.md"]
+    assert "[models page](../models/index.md)" in md["errors/unknown-model.md"]
+    assert ("[out-of-balance](out-of-balance.md) or [invalid key page](invalid-key.md)"
+            in md["errors/upstream-provider-error.md"])
+    ids = {p.stem.replace("-", "") for p in ERROR_FILES}
+    for src, text in md.items():
+        plain = _re.sub(r"\[[^\]]*\]\([^)]*\)", "", text)
+        for name in _re.findall(r"\bthe ((?:(?!the )[A-Za-z][A-Za-z-]* ){0,3}?[A-Za-z][A-Za-z-]*) page\b(?!s)", plain):
+            key = name.lower().replace("-", "").replace(" ", "")
+            own = src.split("/")[-1][:-3].replace("-", "")
+            assert key == "models" or not [i for i in ids if i.startswith(key) and i != own] or \
+                len([i for i in ids if i.startswith(key)]) > 1, (src, name)
+    link = pages_errors.cross_links({"id": "a"}, [{"id": "a"}, {"id": "upstream-x"}, {"id": "upstream-y"}])
+    assert link("see the upstream page") == "see the upstream page"          # two pages: no guess
+    assert link("see the a page") == "see the a page"                        # too short, and itself
+    assert link("see the upstream x page") == "see the [upstream x page](upstream-x.md)"

@@ -19,7 +19,8 @@ from hooks.data.problems import HasProblems
 from hooks.data.rules import git_history
 from hooks.sitegen import htmlparts
 from hooks.sitegen.render import macro, text
-from hooks.sitegen.pages import calculator as pages_calculator, errors as pages_errors, models as pages_models, pricing as pages_pricing
+from hooks.sitegen.pages import (aliases as pages_aliases, calculator as pages_calculator, errors as pages_errors,
+                                 models as pages_models, pricing as pages_pricing)
 
 class SiteError(Exception):
     """The generator cannot make what was asked (an unknown marker in a hand-written page, two
@@ -67,7 +68,8 @@ def build(data_dir, today=None, strict=False, compare_git=False, markdown=None):
     out.pages = (pages_models.pages(catalog, out.figures)
                  + pages_pricing.pages(catalog, out.figures, today)
                  + calculator_pages(catalog, today.isoformat())
-                 + error_pages(catalog))
+                 + error_pages(catalog)
+                 + pages_aliases.pages(catalog))
     seen = {}
     for page in out.pages:
         if page.src_uri in seen:

@@ -7,8 +7,9 @@
 // Loaded on every page as a classic script (mkdocs.yml extra_javascript). With Material's
 // navigation.instant it runs once, so the page logic starts from document$.subscribe and acts only
 // when #pb-calculator or #error-lookup is on the page. One worker serves every page and survives
-// instant navigation; it starts when the calculator page or the troubleshooting index opens (from
-// its <head>, see attach() and docs/overrides/main.html), or when instant navigation reaches one.
+// instant navigation; it starts when the calculator page opens (from its <head>, see attach() and
+// docs/overrides/main.html), or when instant navigation reaches it. The error lookup needs no
+// worker: errors-match.js ranks in plain JavaScript with rules exported from the Python matcher.
 (function () {
   "use strict";
 
@@ -158,6 +159,12 @@
       this.dead = false;
       this.linkNotes = {}; // field -> a note about the link that opened the page, until edited
       this.path = location.pathname;
+      // alias -> slug, written by the build (calculator.md.j2): ?model=<alias> and the filter box
+      // know every alias the CLI accepts.
+      const aliases = this.root.getElementById("pb-model-aliases");
+      this.aliases = aliases ? JSON.parse(aliases.dataset.aliases) : {};
+      this.aliasesOf = {};
+      for (const [alias, slug] of Object.entries(this.aliases)) (this.aliasesOf[slug] ||= []).push(alias.toLowerCase());
 
       const fromLink = this.readQuery();
       if (fromLink) this.note("Figures for the default workload, computed when the site was built; yours appear when the calculator is ready.");
@@ -192,6 +199,10 @@
         this.recompute();
       });
 
+      // Copy a link: the query is written first, so the link is the figures on screen.
+      const copy = this.root.getElementById("pb-copy-link");
+      if (copy) copy.addEventListener("click", () => this.copyLink());
+
       startWorker(); // Pyodide starts as soon as the page opens; calls made before it is ready wait
       this.onEngine = () => this.showStatus();
       listeners.add(this.onEngine);
@@ -223,7 +234,7 @@
       } else if (engine.state === "failed") {
         text.textContent = `The calculator could not start, so the figures cannot follow your input: ${engine.error}. ` +
           "The figures below were computed when the site was built, for the default workload, and are " +
-          "correct for it. Reload the page to try again, or run `pricebook estimate` on your machine.";
+          "correct for it. Reload the page to try again.";
       }
     }
 
@@ -241,9 +252,14 @@
       for (const name of [...this.counts, "requests", "balance"]) if (!q.has(name)) this.field(name).value = "";
       for (const name of [...this.fields, "family"]) {
         if (!q.has(name)) continue;
-        const value = q.get(name).slice(0, 200);
+        let value = q.get(name).slice(0, 200);
         const el = name === "family" ? this.family : this.field(name);
         if (!el) continue;
+        if (name === "model" && Object.hasOwn(this.aliases, value) && ![...el.options].some((o) => o.value === value)) {
+          this.linkNotes.model = `${JSON.stringify(value)} is an alias of ${this.aliases[value]}`;
+          this.message("model", this.linkNotes.model, "info");
+          value = this.aliases[value];
+        }
         if (el.tagName === "SELECT" && ![...el.options].some((o) => o.value === value)) {
           this.linkNotes[name] = `the link names ${JSON.stringify(value)}, which this site does not list; showing ${JSON.stringify(el.value || "all")}`;
           this.message(name, this.linkNotes[name], "info");
@@ -261,6 +277,18 @@
       clearTimeout(this.queryTimer);
       this.queryTimer = setTimeout(() => this.flushQuery(), 200);
       pendingQuery = this;
+    }
+
+    async copyLink() {
+      this.flushQuery();
+      const msg = this.root.getElementById("pb-copy-msg");
+      const href = location.href;
+      try {
+        await navigator.clipboard.writeText(href);
+        if (msg) msg.textContent = "Link copied.";
+      } catch (e) { // no clipboard (an insecure origin, a refused permission): show it to copy by hand
+        if (msg) msg.replaceChildren("Copy this link: ", h("input", { type: "text", readonly: "", value: href, "aria-label": "Link to these figures" }));
+      }
     }
 
     flushQuery() {
@@ -430,7 +458,8 @@
         const groupHit = q && group.label.toLowerCase().includes(q);
         let visible = 0;
         for (const opt of group.querySelectorAll("option")) {
-          const hit = !q || groupHit || opt.textContent.toLowerCase().includes(q);
+          const hit = !q || groupHit || opt.textContent.toLowerCase().includes(q) ||
+            (this.aliasesOf[opt.value] || []).some((a) => a.includes(q));
           opt.hidden = !hit;
           if (hit) {
             visible += 1;
@@ -482,31 +511,33 @@
   }
 
   // ---- the "paste your error" box on the troubleshooting index ---------------------------------
+  // It answers on every keystroke, without the worker: errors-match.js ranks with the rules the
+  // build exported from calculator/errors_match.py into the page (#pb-error-rules), the same
+  // ranking as `pricebook errors`. `?q=` fills the box (the header search's "Match this error").
   function errorLookup(div) {
     if (div.dataset.pbReady) return;
     div.dataset.pbReady = "1";
     const area = h("textarea", { id: "pb-error-text", rows: "4", spellcheck: "false",
       placeholder: "The error message, status line or log line, as you got it", "aria-describedby": "pb-error-msg" });
-    const button = h("button", { type: "button", class: "md-button md-button--primary" }, "Find the page");
     const msg = h("p", { id: "pb-error-msg", class: "pb-msg", role: "status", "aria-live": "polite" });
     const list = h("ol", { class: "pb-error-results" });
-    div.replaceChildren(h("label", { for: "pb-error-text" }, "Paste your error"), area, h("p", null, button), msg, list);
-    let seq = 0;
-    const run = async () => {
+    div.replaceChildren(h("label", { for: "pb-error-text" }, "Paste your error"), area, msg, list);
+    const source = document.getElementById("pb-error-rules");
+    let compiled = null;
+    try {
+      compiled = window.pricebookErrors.compile(JSON.parse(source.dataset.rules));
+    } catch (e) {
+      msg.textContent = `The lookup could not start (${e.message}). Browse the families below instead.`;
+      return;
+    }
+    const run = () => {
       const text = area.value;
       if (!text.trim()) {
-        msg.textContent = "Paste the error text first.";
+        list.replaceChildren();
+        msg.textContent = "";
         return;
       }
-      const mine = ++seq;
-      if (engine.state !== "ready") msg.textContent = "Starting the matcher (Python in your browser; a few seconds the first time)\u2026";
-      const reply = await call("errors", { text: text.slice(0, 100000) });
-      if (mine !== seq) return;
-      if (!reply.ok) {
-        msg.textContent = `The matcher could not run: ${reply.error}. Browse the families below instead.`;
-        return;
-      }
-      const matches = (reply.result && reply.result.matches) || [];
+      const matches = window.pricebookErrors.rank(compiled, text);
       // Match URLs are site paths ("errors/out-of-balance/"): resolved against the site's root.
       list.replaceChildren(...matches.map((m) => {
         const a = h("a", { href: new URL(String(m.url || "").replace(/^\/+/, ""), SITE).href }, m.title || m.family);
@@ -516,10 +547,40 @@
       msg.textContent = matches.length ? `Best ${matches.length === 1 ? "match" : `${matches.length} matches`}, best first:` :
         "No troubleshooting page matches that text. Browse the families below.";
     };
-    startWorker(); // already started from the page's <head> unless it came by instant navigation
-    button.addEventListener("click", run);
-    area.addEventListener("keydown", (e) => {
-      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) run();
+    area.addEventListener("input", run);
+    const q = new URLSearchParams(location.search).get("q");
+    if (q) {
+      area.value = q;
+      run();
+    }
+  }
+
+  // ---- the header search: an error text pasted there goes to the lookup -------------------------
+  // Material's search finds pages by words; a pasted error (a JSON body, an exception, a status with
+  // a phrase) is better answered by the lookup, so the results offer "Match this error", a link to
+  // errors/?q=<the text>, which the lookup reads. Shown only for text that looks like an error.
+  const ERROR_LIKE = /[{}"]|\b[1-5]\d\d\b|error|exception|invalid|denied|exceeded|quota|balance|limit|overload|unauthori[sz]ed|forbidden|not found|too (?:many|long|large)/i;
+  function searchToLookup() {
+    const input = document.querySelector(".md-search__input");
+    const wrap = document.querySelector(".md-search__scrollwrap");
+    if (!input || !wrap || input.dataset.pbLookup) return;
+    input.dataset.pbLookup = "1";
+    const link = h("a", { class: "md-button md-button--primary pb-search-error" }, "Match this error");
+    const box = h("p", { class: "pb-search-error-box", hidden: "" }, link,
+      h("span", { class: "pb-help" }, " on the troubleshooting index"));
+    wrap.prepend(box);
+    const update = () => {
+      const q = input.value.trim();
+      const show = q.length >= 12 && (ERROR_LIKE.test(q) || q.length > 80);
+      box.hidden = !show;
+      if (show) link.href = new URL(`errors/?q=${encodeURIComponent(q.slice(0, 2000))}`, SITE).href;
+    };
+    input.addEventListener("input", update);
+    input.addEventListener("keydown", (e) => { // Ctrl/Cmd+Enter: straight to the lookup
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && !box.hidden) {
+        e.preventDefault();
+        link.click();
+      }
     });
   }
 
@@ -536,6 +597,7 @@
     if (form) current = new Calculator(form);
     const lookup = document.getElementById("error-lookup");
     if (lookup) errorLookup(lookup);
+    searchToLookup();
   }
 
   // The copy in the calculator page's <head> (data-start-worker, async) starts the worker while the

@@ -12,6 +12,7 @@ import posixpath
 import re
 import shlex
 
+from calculator import errors_match
 from hooks.sitegen import render
 from hooks.data.yamlfile import as_list
 
@@ -214,6 +215,41 @@ def _related(fam, by_id, topics, from_page):
     return out
 
 
+_PAGE_REF = re.compile(r"\b(the )((?:(?!the )[A-Za-z][A-Za-z-]* ){0,3}?(?!the )[A-Za-z][A-Za-z-]*)( page)\b(?!s)")
+
+
+def cross_links(fam, families):
+    """A function that links, in escaped Markdown text, each mention of another troubleshooting
+    page ("see the invalid key page", "follow the out-of-balance page") or of the models page.
+    A name matches the family whose id starts with it (hyphens and spaces ignored) when exactly
+    one does; the page itself and names that match nothing stay plain text."""
+    keys = {f["id"]: f["id"].replace("-", "") for f in families if f is not fam}
+
+    def target(name):
+        key = name.lower().replace("-", "").replace(" ", "")
+        if key in ("models", "modelsandslugs"):
+            return "../models/index.md"
+        if key in ("troubleshooting", "troubleshootingindex"):
+            return "index.md"
+        if key == "apioverview":
+            return "../api.md"
+        hits = [fid for fid, k in keys.items() if k.startswith(key)] if len(key) >= 5 else []
+        return f"{hits[0]}.md" if len(hits) == 1 else None
+
+    def link(match):
+        names = match.group(2).split(" or ")
+        hrefs = [target(n) for n in names]
+        if None in hrefs:
+            return match.group(0)
+        if len(names) == 1:
+            return f"{match.group(1)}[{names[0]}{match.group(3)}]({hrefs[0]})"
+        *first, last = list(zip(names, hrefs))
+        return (match.group(1) + " or ".join(f"[{n}]({h})" for n, h in first)
+                + f" or [{last[0]}{match.group(3)}]({last[1]})")
+
+    return lambda markdown: _PAGE_REF.sub(link, str(markdown))
+
+
 def family_page(catalog, fam, families=None, topics=None):
     families = families if families is not None else _families(catalog)
     topics = _topics(catalog, topics)
@@ -239,6 +275,7 @@ def family_page(catalog, fam, families=None, topics=None):
         causes=[c for c in as_list(fam.get("causes")) if isinstance(c, dict)], signal_columns=SIGNAL_COLUMNS,
         related=_related(fam, by_id, topics, src),
         topic_map=topic_map(catalog, from_page=src, topics=topics),
+        xref=cross_links(fam, families),
     )
     edit = fam.get("file") or f"data/errors/{fam['id']}.yaml"
     return render.Page(src, markdown, edit_path=edit, in_nav=True)
@@ -261,8 +298,18 @@ def index_page(catalog, families=None, topics=None):
         by_status=sorted((c, [{"title": f.get("title", f["id"]), "link": f"{f['id']}.md"} for f in fams])
                          for c, fams in by_status.items() if isinstance(c, int)),
         topic_map=topic_map(catalog, from_page=src, topics=topics),
+        matcher=matcher_json(catalog),
     )
     return render.Page(src, markdown, edit_path="", in_nav=True)
+
+
+def matcher_json(catalog):
+    """The lookup's rules (calculator.errors_match.browser_rules, the families in the catalog's
+    order as `pricebook errors` ranks them) as JSON safe inside a single-quoted HTML attribute (no
+    <script>: instant navigation would re-run it under the calculator page's policy)."""
+    rules = errors_match.browser_rules(getattr(catalog, "errors", ()) or ())
+    data = json.dumps(rules, ensure_ascii=True, separators=(",", ":"), default=str)
+    return data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
 
 
 def pages(catalog, topics=None):
@@ -282,6 +329,8 @@ def topic_map(catalog, from_page="index.md", topics=None, heading=True):
         if not isinstance(t, dict):
             continue
         if isinstance(t.get("page"), str):
+            if t["page"] == from_page:   # no card links to the page it is on
+                continue
             cards.append({**t, "external": False, "href": _rel(t["page"], from_page)})
         elif t.get("link") in links:
             cards.append({**t, "external": True, "href": links[t["link"]]})

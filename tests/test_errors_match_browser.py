@@ -1,0 +1,115 @@
+"""The error lookup's JavaScript port (docs/assets/calculator/errors-match.js) ranks exactly as
+calculator/errors_match.rank does in CPython (`pricebook errors`), on every text of the project's
+error corpus (tests/test_errors_match.py CASES, every phrase, code and keyword of data/errors/*.yaml,
+every example body) and on hostile strings, in headless Chromium, with the rules the build wrote
+into the troubleshooting index. Python lists a family's signals in a set's order (it varies with
+the hash seed), so evidence is compared as a sorted list; everything else as it is.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from calculator.errors_match import rank
+from test_errors_match import CASES, FAMILIES
+
+HOSTILE = [
+    "", " ", "\u3000\u2028\x1c\x1d\x1e\x1f\x85", "\ufeff429 out of balance", "429\ufeff",
+    "HTTP/1.1 \u0664\u0662\u0669 Too Many Requests",          # Arabic-Indic digits are \d in Python
+    "Error code: \uff14\uff10\uff12 payment",                  # fullwidth digits
+    "\u0dea\u0dee\u0de8 status", "status: 4\U0001d7ce9",     # Sinhala, mathematical digits
+    "\u212a\u0131ng provider_name", "provıder_name Insufficient Balance 402",
+    "\u017ftatus: 429 out of balance", "ST\u0130TUS 402 \u0130nsufficient Balance",
+    "RETRY-AFTER: 3 \u0131n 429", "retry\u2010after: 3", "duration_ms: \u0661\u0668\u0667 total_cost_usd: 0",
+    "took 1\u0660\u0660ms and cost: 0.0", "time_total: 0.2s", "in 0.\u0663 s",
+    "status\n", "error 429\n", "(429\n", "code:\n\n429", "[429]\n\n",
+    "ΣΊΣΥΦΟΣ Insufficient Balance", "İNSUFFICIENT BALANCE", "ınsufficient balance", "ﬁle too large 413",
+    "out\u200bof\u200bbalance", "out\u00a0of\u00a0balance", "out\u0301 of balance", "out_of-balance!!",
+    "余额不足", "余额 不足", "余额不足或无可用资源包,请充值。429", "😀 429 😀 out of balance 😀",
+    "\U00010400\U00010428 insufficient_quota", "type=insufficient_quota", "\\\"type\\\": \\\"overloaded_error\\\"",
+    "'code': 'model_not_found'", "TYPE : OVERLOADED_ERROR", "code=529", "<HTML><BODY>502 Bad Gateway",
+    "<!DOCTYPE HTML> 404", "Unexpected token '<'", "expecting value: line 1 column 1 (char 0)",
+    "402.5 4020 $402 v402 402ms 4.02 -402 _402 402_ x402", "301 302 307 308 399 400 599 600",
+    "a" * 250 + " 429", "a " * 150 + "error 429 too many requests",
+    "<script>alert(1)</script> 429", "\x00429\x00 out of balance", "\ud800 429 \udfff",
+    "x" * 120_000 + " out of balance " + "\U0001f600" * 90_000 + " 429",
+]
+
+
+def corpus():
+    texts = [c[2] for c in CASES] + HOSTILE
+    for fam in FAMILIES:
+        for p in fam.get("phrases", []):
+            texts += [p["text"], p["text"].upper(), f"Error code: 400 - {p['text']}"]
+        texts += [str(s["code"]) for s in fam.get("statuses", [])]
+        texts += [c["value"] for c in fam.get("codes", [])]
+        texts += [f'{{"{c.get("field", "code")}": "{c["value"]}"}}' for c in fam.get("codes", [])]
+        texts += [k["text"] for k in (fam.get("match") or {}).get("keywords", [])]
+        texts += [e["body"] for e in fam.get("examples", []) if isinstance(e.get("body"), str)]
+    return texts
+
+
+def comparable(ranked):
+    return [{**r, "evidence": sorted(r["evidence"])} for r in ranked]
+
+
+@pytest.fixture(scope="module")
+def lookup(chromium, site_url):
+    page = chromium.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{site_url}errors/")
+    expect(page.get_by_label("Paste your error", exact=True)).to_be_visible()
+    yield page
+    assert errors == []
+    page.close()
+
+
+def test_every_corpus_text_ranks_as_in_python(lookup):
+    texts = corpus()
+    assert len(texts) > 300
+    got = lookup.evaluate("""(payload) => {
+        const C = window.pricebookErrors.compile(JSON.parse(document.getElementById("pb-error-rules").dataset.rules));
+        return JSON.parse(payload).map((t) => window.pricebookErrors.rank(C, t));
+    }""", json.dumps(texts, ensure_ascii=True))
+    mismatches = [(t[:80], comparable(g), comparable(rank(FAMILIES, t))) for t, g in zip(texts, got)
+                  if comparable(g) != comparable(rank(FAMILIES, t))]
+    assert mismatches == []
+    assert sum(1 for g in got if g) > 250   # the corpus is not trivially empty
+
+
+def test_limits_and_non_text(lookup):
+    got = lookup.evaluate("""() => {
+        const C = window.pricebookErrors.compile(JSON.parse(document.getElementById("pb-error-rules").dataset.rules));
+        const t = "HTTP/1.1 429 Too Many Requests out of balance rate limit";
+        return [window.pricebookErrors.rank(C, t, 2), window.pricebookErrors.rank(C, t, 0),
+                window.pricebookErrors.rank(C, null), window.pricebookErrors.rank(C, 42)];
+    }""")
+    t = "HTTP/1.1 429 Too Many Requests out of balance rate limit"
+    assert [comparable(g) for g in got] == [comparable(rank(FAMILIES, t, limit=2)), [], [], []]
+
+
+def test_the_box_answers_on_the_first_keystroke_without_pyodide(chromium, site_url):
+    """No worker, no Pyodide: typing one character of a pasted text answers at once."""
+    page = chromium.new_page()
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url))
+    page.goto(f"{site_url}errors/")
+    box = page.get_by_label("Paste your error", exact=True)
+    text = CASES[0][2]
+    box.fill(text[:-1])
+    box.press_sequentially(text[-1])
+    first = page.locator(".pb-error-results li").first
+    expect(first).to_have_attribute("data-family", rank(FAMILIES, text)[0]["family"])
+    assert first.locator("a").get_attribute("href") == f"{site_url}errors/{CASES[0][0]}/"
+    shown = page.locator(".pb-error-results li").evaluate_all("els => els.map(e => e.dataset.family)")
+    assert shown == [r["family"] for r in rank(FAMILIES, text)]
+    assert not [u for u in fetched if "/assets/pyodide/" in u or "worker.mjs" in u or "catalog.json" in u]
+    assert page.evaluate("window.pricebook.engine.starts") == 0
+    # ?q= fills the box and answers (the header search's "Match this error" link)
+    page.goto(f"{site_url}errors/?q=" + "prompt%20is%20too%20long%3A%20215000%20tokens")
+    expect(page.locator(".pb-error-results li").first).to_have_attribute("data-family", "context-too-long")
+    page.close()
