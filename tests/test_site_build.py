@@ -262,8 +262,10 @@ def test_every_slug_is_in_the_tables(site, catalog):
             assert copy not in index and copy not in site.html(f"models/family/{m.family}/")
             assert f'href="{m.slug}/"' in index and f"Retired on {m.retires_on}" in page
             assert f"<code>{m.slug}\n</code>" not in page and "/chat/completions" not in page
+            assert "Also accepted" not in page, "a retired model's aliases are not offered either"
             if m.replacement:
                 assert f"Use {m.replacement} instead" in page
+                assert f'<a href="../{m.replacement}/"><code>{m.replacement}</code>' in page
         else:
             assert copy in index and copy in site.html(f"models/family/{m.family}/")
             assert f"<code>{m.slug}\n</code>" in page, "the copyable slug block"
