@@ -5,7 +5,7 @@ For each N (models) and M (error families):
    copied from the repo; hooks/, calculator/ and node_modules/ linked), never the repo's data/.
 2. The baseline project is the same mkdocs.yml with `docs/` holding the hand-written pages plus
    every generated page written out once as a Markdown file with the project's own renderer
-   (`hooks.site.pages(catalog)`), built with generation off (`PRICEBOOK_GENERATE=0`).
+   (`hooks.sitegen.build.build(data)`), built with the `hooks:` entry removed (plain MkDocs).
 3. The two builds alternate (generated, plain, generated, plain, ...), each a fresh
    `mkdocs build --strict` process into a clean site folder; the figures are medians, the ratio
    of each pair, and the peak RSS of each process (`os.wait4`).

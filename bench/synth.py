@@ -166,7 +166,7 @@ class Plan:
                                      "prices": _rates(cents + cents // 2, style)})
         return m
 
-    # ---- the catalog dict (what hooks.load makes from the YAML) ----------------------------
+    # ---- the catalog dict (what hooks.data.load makes from the YAML) -----------------------
     def catalog_dict(self, errors=()):
         names = dict(self.providers)
         site = {k: v for k, v in self.site.items() if k != "pricing"}

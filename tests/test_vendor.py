@@ -1,4 +1,4 @@
-"""hooks.vendor: the calculator wheel, and copying Pyodide and tablesort into the site."""
+"""hooks.sitegen.vendor: the calculator wheel, and copying Pyodide and tablesort into the site."""
 
 from __future__ import annotations
 
