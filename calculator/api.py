@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from . import display, errors_match
 from .buckets import BUCKETS, COUNT_FIELDS, PRICE_FIELDS
-from .catalog import Catalog, CatalogError, UnknownModel
+from .catalog import Catalog, CatalogError, UnknownModel, shift_day
 from .modes import MAX_HOURS, MAX_SEARCHES, MODES, ModeError, parse_time
 from .money import plain
 from .pricing import MAX_REQUESTS, MAX_TOKENS, PricingError, Usage
@@ -82,10 +82,6 @@ def parse_date(raw, today=None):
     except ValueError:
         raise InputError("at", f"{text} is not a date (no such day): write YYYY-MM-DD") from None
     return text
-
-
-def _date_after(day, days):
-    return (datetime.date.fromisoformat(day) + datetime.timedelta(days=days)).isoformat()
 
 
 def parse_balance(raw):
@@ -335,17 +331,21 @@ def rates_view(catalog, args):
             "rows": [_rate_row(b, official, gateway) for b in BUCKETS]}
 
 
+def change_texts(model, at, until=None, write=display.change_text):
+    """Each scheduled price change after ISO date `at` (up to `until`, when given) as a text:
+    what the model page, the tracker and the calculator's notice say."""
+    texts, before = [], model.prices_at(at).base
+    for entry in model.changes_after(at):
+        if until and entry.start > until:
+            break
+        texts.append(write(entry.start, before, entry.prices.base, PRICE_FIELDS))
+        before = entry.prices.base
+    return texts
+
+
 def _notice(model, at):
     """The scheduled price changes within NOTICE_DAYS after `at`, as one sentence ("" if none)."""
-    horizon = _date_after(at, NOTICE_DAYS)
-    texts = []
-    before = model.prices_at(at).base
-    for entry in model.changes_after(at):
-        if entry.start > horizon:
-            break
-        texts.append(display.change_text(entry.start, before, entry.prices.base, PRICE_FIELDS))
-        before = entry.prices.base
-    return " ".join(texts)
+    return " ".join(change_texts(model, at, until=shift_day(at, NOTICE_DAYS)))
 
 
 def rank_view(catalog, args):

@@ -4,6 +4,7 @@ The dict is what the build side makes from the YAML after validating it, and als
 exports as the calculator's prices JSON: `Catalog.from_dict(catalog.to_dict())` round-trips, so
 the browser prices requests from exactly the data the build priced its tables with.
 """
+import datetime
 from dataclasses import dataclass, field
 
 from .buckets import PRICE_FIELDS
@@ -11,6 +12,11 @@ from .modes import Fee, Mode, Residency, TimeOfDay
 from .money import parse_decimal
 
 FORMAT_VERSION = 1
+
+
+def shift_day(day, days):
+    """The ISO date `days` after ISO date `day` (negative: before)."""
+    return (datetime.date.fromisoformat(day) + datetime.timedelta(days=days)).isoformat()
 
 
 class CatalogError(ValueError):

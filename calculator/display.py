@@ -171,20 +171,25 @@ def uncached_text(minimum):
             "its cache reads and writes are billed as plain input.")
 
 
+def _changed(before, after, fields):
+    """(label, field) of each rate that changes, skipping buckets neither side prices apart (they
+    follow input)."""
+    return [(BY_PRICE[name].price_label.lower(), name) for name in fields
+            if before.rate(name) != after.rate(name)
+            and (name == "input" or getattr(before, name) is not None or getattr(after, name) is not None)]
+
+
 def change_cell(start, before, after, fields):
     """A scheduled change in a table cell: "from 2027-01-01: input $1.50, output $7.50"."""
-    parts = [f"{BY_PRICE[name].price_label.lower()} {rate(after.rate(name))}"
-             for name in fields if before.rate(name) != after.rate(name)
-             and (name == "input" or getattr(before, name) is not None or getattr(after, name) is not None)]
+    parts = [f"{label} {rate(after.rate(name))}" for label, name in _changed(before, after, fields)]
     return f"from {start}: " + (", ".join(parts) if parts else "the same rates")
 
 
 def change_text(start, before, after, fields):
     """A scheduled price change: "From 2027-01-01: input $0.75 -> $1.50, output $3.75 -> $7.50."
     before/after: calculator.catalog.Rates; fields: the price fields to name."""
-    parts = [f"{BY_PRICE[name].price_label.lower()} {rate(before.rate(name))} \u2192 {rate(after.rate(name))}"
-             for name in fields if before.rate(name) != after.rate(name)
-             and (name == "input" or getattr(before, name) is not None or getattr(after, name) is not None)]
+    parts = [f"{label} {rate(before.rate(name))} \u2192 {rate(after.rate(name))}"
+             for label, name in _changed(before, after, fields)]
     return f"From {start}: " + (", ".join(parts) if parts else "the same rates") + "."
 
 

@@ -9,12 +9,12 @@
 The schemas are the files data/schema/<name>-export.schema.json, published unchanged. Rates come
 from the engine (hooks/sitegen/figures.py), never from arithmetic here.
 """
-import datetime
 import json
 import re
 from pathlib import Path
 
 from calculator import display
+from calculator.catalog import shift_day
 
 from hooks.sitegen.figures import Figures
 from hooks.sitegen.render import text
@@ -79,10 +79,6 @@ def _rate_set(rates):
     return official, gateway, [r["field"] for r in rates if r["billed_as_input"]]
 
 
-def _day_before(iso):
-    return (datetime.date.fromisoformat(iso) - datetime.timedelta(days=1)).isoformat()
-
-
 def _periods(m, figs):
     """The model's price timeline: past, current and scheduled periods, each with the engine's
     base rates in force then ({from, until} are ISO dates, null where open)."""
@@ -91,7 +87,7 @@ def _periods(m, figs):
     ends = bounds + [None]
     out = []
     for i, (start, end) in enumerate(zip(starts, ends)):
-        day = start or (_day_before(end) if end else figs.at)   # a day inside the period
+        day = start or (shift_day(end, -1) if end else figs.at)   # a day inside the period
         official, gateway, _ = _rate_set(figs.rates(m, 0, at=day))
         kind = "past" if i < len(m.history) else "current" if i == len(m.history) else "scheduled"
         note = (m.history[i].note if kind == "past" else

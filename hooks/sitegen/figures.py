@@ -8,7 +8,7 @@ rate string is written.
 import datetime
 
 from calculator import display
-from calculator.api import estimate_view, rank_view, rates_view
+from calculator.api import change_texts, estimate_view, rank_view, rates_view
 from calculator.buckets import PRICE_FIELDS
 
 # Three standard workloads priced on every model page (and in the exports). Token counts follow
@@ -104,12 +104,7 @@ class Figures:
 
     def upcoming(self, model, cells=False):
         """The scheduled price changes after the build date, each as a sentence (or a table cell)."""
-        texts, before = [], model.prices_at(self.at).base
-        write = display.change_cell if cells else display.change_text
-        for entry in model.changes_after(self.at):
-            texts.append(write(entry.start, before, entry.prices.base, PRICE_FIELDS))
-            before = entry.prices.base
-        return texts
+        return change_texts(model, self.at, write=display.change_cell if cells else display.change_text)
 
     def estimate(self, model, usage):
         """The engine's full view of one request on one model (for worked examples)."""

@@ -14,6 +14,7 @@ import datetime
 from urllib.parse import urlparse
 
 from calculator import display
+from calculator.catalog import shift_day
 
 from hooks.sitegen.figures import WORKLOADS, Figures
 from hooks.sitegen.pages.models import SITE_FILE, family_file
@@ -138,14 +139,10 @@ def tracker_page(catalog, figs, today=None):
                 edit_path=SITE_FILE, in_nav=True)
 
 
-def _day_before(iso):
-    return (datetime.date.fromisoformat(iso) - datetime.timedelta(days=1)).isoformat()
-
-
 def _changed_rows(figs, m, day):
     """Rows (label, before, after) for every official rate that differs across `day` (a history
     `until` or a scheduled `from`): the base rates, then each long-context tier either side had."""
-    before_day = _day_before(day)
+    before_day = shift_day(day, -1)
     tiers = {t.above for t in m.prices_at(before_day).tiers} | {t.above for t in m.prices_at(day).tiers}
     points = [(0, "")] + [(t, f", prompts above {display.tokens(t)} tokens") for t in sorted(tiers)]
     rows = []
