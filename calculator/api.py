@@ -10,7 +10,7 @@ import json
 import re
 from decimal import Decimal, InvalidOperation
 
-from . import display, errors_match
+from . import cache_plan, display, errors_match
 from .buckets import BUCKETS, COUNT_FIELDS, PRICE_FIELDS
 from .catalog import Catalog, CatalogError, UnknownModel, shift_day
 from .modes import MAX_HOURS, MAX_SEARCHES, MODES, ModeError, parse_time
@@ -453,16 +453,18 @@ def load(catalog_json):
 
 
 def call(fn, args_json):
-    """Dispatch one worker request: fn in estimate, rank, usage, tokens, errors."""
+    """Dispatch one worker request: fn in estimate, rank, cache, usage, tokens, errors."""
     try:
         args = _as_args(args_json)
         catalog = _state["catalog"]
-        if fn in ("estimate", "rank", "errors") and catalog is None:
+        if fn in ("estimate", "rank", "errors", "cache") and catalog is None:
             raise CatalogError("the prices are not loaded yet")
         if fn == "estimate":
             out = estimate_view(catalog, args)
         elif fn == "rank":
             out = rank_view(catalog, args)
+        elif fn == "cache":
+            out = cache_view(catalog, args)
         elif fn == "usage":
             out = usage_view(args.get("text", ""))
         elif fn == "tokens":
@@ -474,6 +476,94 @@ def call(fn, args_json):
     except (ValueError, TypeError, RecursionError) as err:
         out = {"errors": [{"field": "request", "message": str(err)[:200]}]}
     return json.dumps(out)
+
+
+def cache_view(catalog, args):
+    """"Should I cache?": a prefix of `prefix` tokens (empty: `input`) reused `reuses` times over
+    `minutes` minutes, with `fresh` input and `output` tokens per request, on one model, with the
+    form's date, service tier, residency and time: the cost with no cache and with each cache
+    option the model's data offers, the saving, the break-even reuse count, and one sentence
+    (calculator/cache_plan.py states the model)."""
+    args = _as_args(args)
+    errors = []
+
+    def count(field, limit=MAX_TOKENS, default=0, fallback=None):
+        try:
+            raw = args.get(field)
+            if fallback and (raw is None or not str(raw).strip()):
+                raw = args.get(fallback)
+            return parse_count(field, raw, limit, default)
+        except InputError as err:
+            errors.append({"field": err.field, "message": str(err)})
+            return default
+
+    prefix = count("prefix", fallback="input")
+    reuses = count("reuses", cache_plan.MAX_REUSES, cache_plan.DEFAULT_REUSES)
+    minutes = count("minutes", cache_plan.MAX_MINUTES, cache_plan.DEFAULT_MINUTES)
+    fresh, output = count("fresh"), count("output")
+    if not errors and prefix < 1:
+        errors.append({"field": "prefix", "message": "enter the tokens of the prefix every request repeats"})
+    if not errors and reuses < 1:
+        errors.append({"field": "reuses", "message": "at least 1: how many requests after the first send the prefix again"})
+    mods = _modifiers(args, errors)
+    try:
+        at = parse_date(args.get("at"))
+    except InputError as err:
+        errors.append({"field": err.field, "message": str(err)})
+    try:
+        model = catalog.model(str(args.get("model", "")))
+    except UnknownModel as err:
+        errors.append({"field": "model", "message": str(err)})
+    if errors:
+        return {"errors": errors}
+    if mods["when"] is not None and not (isinstance(args.get("at"), str) and args["at"].strip()):
+        at = mods["when"].date().isoformat()
+    if not model.callable_on(at):
+        text = display.retired_text(model, at) if model.status_on(at) == "retired" else display.upcoming_text(model)
+        return {"errors": [{"field": "model", "message": text}]}
+    limit = model.limit_for(prefix + fresh, output)
+    if limit is not None:
+        field = "prefix" if limit[0] == "input" else limit[0]
+        return {"errors": [{"field": field, "message": display.limit_text(model, limit[1], limit[2], prefix + fresh, output)}]}
+    try:
+        plan = cache_plan.plan(model, prefix, reuses, minutes, fresh, output, at, catalog.offers,
+                               mode=mods["mode"], residency=mods["residency"], when=mods["when"])
+    except (ModeError, PricingError) as err:
+        return {"errors": [{"field": err.field, "message": str(err)}]}
+    gap = display.cache_gap(minutes, reuses)
+    requests = reuses + 1
+    rows = [{"key": "none", "label": display.cache_label("none"), "note": display.CACHE_NONE_NOTE,
+             "official": _money(plan.none.official), "gateway": _money(plan.none.gateway),
+             "saving": _money(Decimal(0)), "saving_gateway": _money(None if plan.none.gateway is None else Decimal(0)),
+             "percent": "", "saving_text": "", "writes": 0, "reads": 0, "break_even": None, "break_even_gateway": None,
+             "break_even_text": "", "break_even_gateway_text": "", "storage": None}]
+    best = None
+    for row in plan.rows:
+        saving = plan.none - row.total
+        pct = display.percent(saving.official, plan.none.official)
+        label = display.cache_label(row.option.key, row.option.stated)
+        rows.append({"key": row.option.key, "label": label,
+                     "note": display.cache_note(row, gap, minutes, model.cache_storage),
+                     "official": _money(row.total.official), "gateway": _money(row.total.gateway),
+                     "saving": _money(saving.official), "saving_gateway": _money(saving.gateway),
+                     "percent": pct, "saving_text": display.cache_saving(saving.official, pct),
+                     "writes": row.writes, "reads": row.reads,
+                     "break_even": row.break_even, "break_even_gateway": row.break_even_gateway,
+                     "break_even_text": display.break_even_text(row.break_even),
+                     "break_even_gateway_text": display.break_even_text(row.break_even_gateway,
+                                                                        row.total.gateway is not None),
+                     "storage": None if row.storage is None else _money(row.storage.official)})
+        if saving.official > 0 and (best is None or row.total.official < best[0].total.official):
+            best = (row, label, saving, pct)
+    answer = display.cache_answer(
+        model.name, plan.uncached,
+        None if best is None else (best[1], best[0].break_even, display.usd(best[2].official),
+                                   _money(best[2].gateway)["display"], best[3]),
+        model.min_cache_tokens, prefix, requests, gap)
+    return {"errors": [], "model": model.slug, "at": at, "prefix": prefix, "reuses": reuses, "minutes": minutes,
+            "requests": requests, "gap_text": gap, "uncached": plan.uncached, "answer": answer,
+            "omitted_text": display.cache_omitted(plan.omitted),
+            "best": None if best is None else best[0].option.key, "rows": rows}
 
 
 def modifiers_view(catalog, model, at=None):

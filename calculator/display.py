@@ -334,3 +334,107 @@ def peak_label(tod):
 def fallback_note(threshold):
     """A tier table's note for a tier without long-context rates."""
     return f"Not for prompts above {threshold:,} tokens: those are served and billed at standard."
+
+
+# ---- cache economics (calculator/cache_plan.py) ----------------------------------------------
+
+CACHE_LABELS = {"none": "No cache", "5m": "5-minute cache", "30m": "30-minute cache", "1h": "1-hour cache",
+                "12h": "12-hour retention", "explicit": "Explicit cache with storage"}
+TENTHS = Decimal("0.1")
+CACHE_NONE_NOTE = "Every request bills the prefix at the input rate."
+
+
+def ordinal(n):
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n:,}{suffix}"
+
+
+def minutes(value):
+    """A span in minutes: "5 minutes", "3.3 minutes", "1 minute", "12 hours" (whole hours)."""
+    value = Decimal(value)
+    if value and value % 60 == 0:
+        hours = int(value // 60)
+        return f"{hours:,} hour" + ("" if hours == 1 else "s")
+    shown = value.quantize(TENTHS, rounding=ROUND_HALF_UP, context=EXACT).normalize(EXACT)
+    text = f"{shown:f}"
+    return f"{text} minute" + ("" if shown == 1 else "s")
+
+
+def cache_gap(total_minutes, reuses):
+    """How often a request comes: "one request every 3.3 minutes", "all requests at once"."""
+    if not total_minutes:
+        return "all requests at once"
+    return f"one request every {minutes(EXACT.divide(Decimal(total_minutes), Decimal(reuses)))}"
+
+
+def cache_label(key, stated=True):
+    return CACHE_LABELS.get(key, key) if stated else "Automatic cache"
+
+
+def cache_note(row, gap, span, storage=None):
+    """What happens to the prefix under one option (row: calculator.cache_plan.Row; span: the
+    workload's minutes; storage: the model's cache_storage Fee, for an explicit cache)."""
+    opt = row.option
+    if opt.key == "explicit":
+        return (f"Created once at the input rate, read by all {row.reads:,} requests, and stored for "
+                f"{minutes(span)} at {fee_rate('cache_storage', storage)}.")
+    life = minutes(opt.ttl)
+    if row.reads == 0:
+        text = f"Expires between requests ({gap}, longer than its {life}): the prefix is written again every time."
+    else:
+        if not opt.stated:
+            rule = f"the provider states no retention: counted as {life}, refreshed by each hit"
+        elif opt.refresh:
+            rule = f"each hit keeps it {life} more"
+        else:
+            rule = f"an entry lasts {life} from its write; hits do not extend it"
+        if row.writes == 1:
+            reuses = "the one reuse" if row.reads == 1 else f"all {row.reads:,} reuses"
+            text = f"Written once, then read by {reuses} ({rule})."
+        else:
+            text = f"Written {row.writes:,} times, read {row.reads:,} times ({rule})."
+    if row.billed_as_input:
+        text += " Writes bill at the input rate (no write price of its own in the data)."
+    return text
+
+
+def cache_saving(amount, pct):
+    """A saving against no cache, in a cell: "saves $0.3925 (78.5%)", "costs $0.0375 more (25.0%)"."""
+    if amount == 0:
+        return "the same"
+    if amount > 0:
+        return f"saves {usd(amount)} ({pct}%)"
+    return f"costs {usd(-amount)} more ({pct.lstrip('-')}%)"
+
+
+def cache_omitted(keys):
+    """Why an option the provider has is not in the table ("" when none is left out)."""
+    if "12h" not in keys:
+        return ""
+    return ("OpenAI's 12-hour retention is not shown: the data lists no 12-hour write rate for this model, "
+            "whose 30-minute writes cost more than input, so no honest figure can be given.")
+
+
+def break_even_text(value, offered=True):
+    """"from the 2nd reuse", "never at this spacing"."""
+    if not offered:
+        return NOT_OFFERED
+    return f"from the {ordinal(value)} reuse" if value is not None else "never at this spacing"
+
+
+def cache_answer(name, uncached, best, min_tokens, prefix, requests, gap):
+    """The one-sentence answer to "should I cache?". best: (label, break-even, saving display,
+    gateway saving display, percent) of the cheapest option, or None when none beats no cache."""
+    if uncached == "no_price":
+        return f"{name} has no cache price in the data: every request bills the whole prompt at the input rate."
+    if uncached == "too_short":
+        return (f"No: the prefix ({tokens(prefix)} tokens) is shorter than the {tokens(min_tokens)} tokens "
+                f"{name} caches at the least, so every request bills it as plain input.")
+    if best is None:
+        return (f"No: with {gap}, no cache option costs less than sending the prefix every time "
+                f"over {requests:,} requests.")
+    label, be, saving, gate, pct = best
+    at_gateway = f", {gate} at the gateway" if gate != NOT_OFFERED else ""
+    return (f"Yes: caching pays from the {ordinal(be)} reuse; the {label[0].lower()}{label[1:]} saves "
+            f"{saving} official{at_gateway} ({pct}%) over {requests:,} requests.")

@@ -53,11 +53,40 @@ def check(vectors):
             continue
         if "expect_error" in case or got != case["expect"]:
             failures.append(f"{case['name']}: {got}, expected {case.get('expect_error') or case['expect']}")
+    for case in vectors.get("cache", ()):
+        failures.extend(_check_cache(catalog, case))
+    return failures
+
+
+def _check_cache(catalog, case):
+    """One cache-economics case: `expect` holds top-level keys of api.cache_view (answer, best,
+    ...) and `rows`: {option key: {field: value}}, where a money field compares its exact string."""
+    got = api.cache_view(catalog, case["args"])
+    if "expect_error" in case:
+        fields = [e["field"] for e in got["errors"]]
+        return [] if case["expect_error"] in fields else [f"{case['name']}: expected an error at "
+                                                          f"{case['expect_error']}, got {got['errors']}"]
+    if got["errors"]:
+        return [f"{case['name']}: unexpected errors {got['errors']}"]
+    failures = []
+    rows = {r["key"]: r for r in got["rows"]}
+    for key, want in case["expect"].items():
+        if key != "rows" and got.get(key) != want:
+            failures.append(f"{case['name']}: {key} is {got.get(key)!r}, expected {want!r}")
+    want_rows = case["expect"].get("rows", {})
+    if sorted(want_rows) != sorted(rows):
+        failures.append(f"{case['name']}: options {sorted(rows)}, expected {sorted(want_rows)}")
+    for key, fields in want_rows.items():
+        for name, want in fields.items():
+            value = rows.get(key, {}).get(name)
+            value = value["exact"] if isinstance(value, dict) else value
+            if value != want:
+                failures.append(f"{case['name']}: {key} {name} is {value!r}, expected {want!r}")
     return failures
 
 
 def count(vectors):
-    return sum(len(vectors.get(k, ())) for k in ("estimates", "ranks", "display", "usage", "served"))
+    return sum(len(vectors.get(k, ())) for k in ("estimates", "ranks", "display", "usage", "served", "cache"))
 
 
 def run_vectors(path):
