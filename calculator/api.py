@@ -407,7 +407,12 @@ def usage_view(text):
             served = parse_served(stripped)
         except UsageError as err:
             return {"errors": [{"field": "paste", "message": str(err)}]}
-        return {**_filled(shape, usage.to_dict()), "served": served}
+        filled = _filled(shape, usage.to_dict())
+        # The calculator's mode, residency and web-search controls take what the object says was
+        # served (the parse the CLI's --usage prices with); what it does not state stays as it is.
+        fields = {name: str(served[name]) for name in ("mode", "residency", "web_searches") if name in served}
+        return {**filled, "served": served, "served_fields": fields,
+                "filled_text": display.filled_text(shape) + display.served_text(served)}
     try:
         fields = parse_log_line(stripped)
     except UsageError as err:
@@ -561,7 +566,8 @@ def cache_view(catalog, args):
                                    _money(best[2].gateway)["display"], best[3]),
         model.min_cache_tokens, prefix, requests, gap)
     return {"errors": [], "model": model.slug, "at": at, "prefix": prefix, "reuses": reuses, "minutes": minutes,
-            "requests": requests, "gap_text": gap, "uncached": plan.uncached, "answer": answer,
+            "requests": requests, "gap_text": gap, "span_text": display.cache_span(requests, minutes, gap),
+            "uncached": plan.uncached, "answer": answer,
             "omitted_text": display.cache_omitted(plan.omitted),
             "best": None if best is None else best[0].option.key, "rows": rows}
 

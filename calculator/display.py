@@ -120,6 +120,21 @@ def filled_text(shape):
     return f"Filled from {USAGE_SHAPES.get(shape, shape)}."
 
 
+def served_text(served):
+    """What a pasted usage object says was served, after "Filled from ...": " Served: fast mode, us
+    residency, 3 web searches." ("" when it says nothing)."""
+    parts = []
+    if "mode" in served:
+        parts.append(f"{MODE_LABELS.get(served['mode'], served['mode']).lower()}"
+                     + ("" if served["mode"] in ("standard", "fast") else " tier"))
+    if "residency" in served:
+        parts.append(f"{served['residency']} residency" if served["residency"] else "no residency")
+    if "web_searches" in served:
+        n = served["web_searches"]
+        parts.append(f"{n:,} web search" + ("" if n == 1 else "es"))
+    return (" Served: " + ", ".join(parts) + ".") if parts else ""
+
+
 def token_estimate_text(est):
     """The prompt box's answer (calculator.tokens.estimate_tokens)."""
     if not est.tokens:
@@ -368,6 +383,12 @@ def cache_gap(total_minutes, reuses):
     return f"one request every {minutes(EXACT.divide(Decimal(total_minutes), Decimal(reuses)))}"
 
 
+def cache_span(requests, total_minutes, gap):
+    """The workload in words: "10 requests over 30 minutes: one request every 3.3 minutes"."""
+    over = f" over {minutes(total_minutes)}" if total_minutes else ""
+    return f"{requests_text(requests)}{over}: {gap}."
+
+
 def cache_label(key, stated=True):
     return CACHE_LABELS.get(key, key) if stated else "Automatic cache"
 
@@ -417,7 +438,7 @@ def cache_omitted(keys):
 
 
 def break_even_text(value, offered=True):
-    """"from the 2nd reuse", "never at this spacing"."""
+    """A break-even in a cell: "from the 2nd reuse", "never at this spacing"."""
     if not offered:
         return NOT_OFFERED
     return f"from the {ordinal(value)} reuse" if value is not None else "never at this spacing"

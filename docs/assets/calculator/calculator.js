@@ -149,7 +149,12 @@
       this.compare = this.root.getElementById("pb-compare");
       this.family = this.root.getElementById("pb-family");
       this.filter = this.root.getElementById("pb-model-filter");
-      this.field = (name) => form.elements.namedItem(name);
+      // "Should I cache?" (calculator_cache.j2): its own small form, priced by calculator.api.cache_view.
+      this.cache = this.root.getElementById("pb-cache");
+      this.cacheForm = this.root.getElementById("pb-cache-form");
+      this.cacheFields = this.cacheForm ? [...this.cacheForm.elements].filter((el) => el.name).map((el) => el.name) : [];
+      this.cacheSeq = 0;
+      this.field = (name) => form.elements.namedItem(name) || (this.cacheForm && this.cacheForm.elements.namedItem(name));
       // The count fields are the form's (the build writes them from calculator/buckets.py).
       this.counts = [...form.querySelectorAll("input[data-count]")].map((el) => el.name);
       this.fields = ["model", ...this.counts, "requests", "balance", "at", "mode", "residency", "time", "web_searches", "cache_hours"];
@@ -170,6 +175,15 @@
       if (fromLink) this.note("Figures for the default workload, computed when the site was built; yours appear when the calculator is ready.");
 
       form.addEventListener("submit", (e) => e.preventDefault());
+      if (this.cacheForm) {
+        this.cacheForm.addEventListener("submit", (e) => e.preventDefault());
+        for (const name of this.cacheFields) {
+          this.field(name).addEventListener("input", () => {
+            this.cacheCompute();
+            this.writeQuerySoon();
+          });
+        }
+      }
       for (const name of this.fields) {
         this.field(name).addEventListener("input", () => {
           delete this.linkNotes[name];
@@ -248,9 +262,9 @@
     // A link sets every field: one it leaves out is empty (0 tokens, 1 request, no balance).
     readQuery() {
       const q = new URLSearchParams(location.search);
-      if (![...this.fields, "family"].some((name) => q.has(name))) return false;
+      if (![...this.fields, ...this.cacheFields, "family"].some((name) => q.has(name))) return false;
       for (const name of [...this.counts, "requests", "balance"]) if (!q.has(name)) this.field(name).value = "";
-      for (const name of [...this.fields, "family"]) {
+      for (const name of [...this.fields, ...this.cacheFields, "family"]) {
         if (!q.has(name)) continue;
         let value = q.get(name).slice(0, 200);
         const el = name === "family" ? this.family : this.field(name);
@@ -300,7 +314,7 @@
     writeQuery() {
       if (location.pathname !== this.path) return; // navigated away meanwhile
       const q = new URLSearchParams();
-      for (const name of this.fields) {
+      for (const name of [...this.fields, ...this.cacheFields]) {
         const v = this.field(name).value.trim();
         if (v !== "") q.set(name, v);
       }
@@ -348,6 +362,7 @@
       const args = this.args();
       const pending = call("estimate", args); // first: the worker answers in order
       this.rank();
+      this.cacheCompute();
       const reply = await pending;
       if (this.dead || seq !== this.estimateSeq) return;
       if (!reply.ok) {
@@ -476,6 +491,46 @@
       }
     }
 
+    // "Should I cache?": the form's model, date, tier and output, with the section's own fields.
+    async cacheCompute() {
+      if (!this.cache) return;
+      const seq = ++this.cacheSeq;
+      const args = this.args();
+      for (const name of this.cacheFields) args[name] = this.field(name).value;
+      const reply = await call("cache", args);
+      if (this.dead || seq !== this.cacheSeq || !reply.ok) return;
+      const res = reply.result;
+      const byField = new Map((res.errors || []).map((e) => [e.field, e.message]));
+      for (const name of this.cacheFields) {
+        const el = this.cache.querySelector(`[data-cache-msg-for="${name}"]`);
+        const text = byField.get(name) || "";
+        el.textContent = text;
+        el.dataset.kind = text ? "error" : "";
+        if (text) this.field(name).setAttribute("aria-invalid", "true");
+        else this.field(name).removeAttribute("aria-invalid");
+      }
+      if (byField.size) { // a field above (model, output, tier) is shown there by the estimate
+        this.cache.dataset.stale = "true";
+        return;
+      }
+      this.renderCache(res);
+    }
+
+    renderCache(res) {
+      for (const el of this.cache.querySelectorAll("[data-cf]")) {
+        const v = get(res, el.dataset.cf);
+        if (v != null) el.textContent = String(v);
+      }
+      const body = this.root.getElementById("pb-cache-table").tBodies[0];
+      body.replaceChildren(...res.rows.map((r) => h("tr", { "data-option": r.key },
+        h("td", null, r.label), h("td", null, r.official.display), h("td", null, r.gateway.display),
+        h("td", null, r.saving_text), h("td", null, r.break_even_text), h("td", null, r.note))));
+      this.cache.dataset.stale = "false";
+      this.cache.dataset.origin = "worker";
+      // The picture (#pb-cache-picture) listens for this: the same view, drawn.
+      this.cache.dispatchEvent(new CustomEvent("pricebook:cache", { detail: res, bubbles: true }));
+    }
+
     async paste() {
       const text = this.field("paste").value;
       if (!text.trim()) return this.message("paste", "");
@@ -486,6 +541,8 @@
       const res = reply.result;
       if (res.errors && res.errors.length) return this.message("paste", res.errors[0].message);
       for (const name of this.counts) this.field(name).value = res.fields_text[name];
+      // What the object says was served (tier, residency, web searches) sets those controls.
+      for (const [name, value] of Object.entries(res.served_fields || {})) this.field(name).value = value;
       this.message("paste", res.filled_text, "info");
       this.recompute();
     }

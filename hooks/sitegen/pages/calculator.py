@@ -11,7 +11,7 @@ Content-Security-Policy meta tag (same-origin scripts and 'wasm-unsafe-eval' onl
 """
 import datetime
 
-from calculator import api, display
+from calculator import api, cache_plan, display
 from calculator.buckets import BUCKETS
 from calculator.pricing import MAX_TOKENS
 from calculator.tokens import METHOD as TOKEN_METHOD
@@ -36,6 +36,17 @@ COUNT_FIELDS = tuple((b.count, b.count_label, b.help) for b in BUCKETS) + (
 )
 
 
+# The "Should I cache?" section's fields (calculator.api.cache_view's args): name, label, help,
+# value, placeholder. Output per request and the model, date and tier are the form's above.
+CACHE_FIELDS = (
+    ("prefix", "Prefix tokens (P)", "the part every request repeats; empty: the input tokens above", "", "input tokens above"),
+    ("reuses", "Reuses (R)", "requests after the first that send the prefix again", str(cache_plan.DEFAULT_REUSES), ""),
+    ("minutes", "Over minutes (T)", "from the first request to the last, evenly spaced; 0: all at once",
+     str(cache_plan.DEFAULT_MINUTES), ""),
+    ("fresh", "Fresh input per request", "tokens after the prefix, never cached", "", "0"),
+)
+
+
 def default_model(catalog, at=None):
     """The model the calculator opens on: the catalog's one rule for a default model."""
     return catalog.default_model(at or datetime.date.today().isoformat())
@@ -47,7 +58,9 @@ def context(catalog, at):
     args = {**DEFAULT_WORKLOAD, "model": model.slug, "at": at}
     estimate = api.estimate_view(catalog, args)
     ranked = api.rank_view(catalog, args)
-    problems = estimate["errors"] + ranked["errors"]
+    cache = api.cache_view(catalog, {"model": model.slug, "at": at, "input": DEFAULT_WORKLOAD["input"],
+                                     "output": DEFAULT_WORKLOAD["output"]})
+    problems = estimate["errors"] + ranked["errors"] + cache["errors"]
     if problems:  # the defaults are ours: a failure here is a bug, not a data mistake
         raise ValueError(f"the calculator's default workload does not price: {problems}")
     groups = []
@@ -68,6 +81,9 @@ def context(catalog, at):
         "fields": [{"name": name, "label": label, "help": help_,
                     "value": str(DEFAULT_WORKLOAD[name])} for name, label, help_ in COUNT_FIELDS],
         "est": estimate,
+        "cache": cache,
+        "cache_fields": [{"name": n, "label": label, "help": help_, "value": value, "placeholder": ph}
+                         for n, label, help_, value, ph in CACHE_FIELDS],
         "modes": list(display.MODE_LABELS.items()),
         "rows": estimate["rows"],
         "compare": compare,
