@@ -57,11 +57,11 @@ def _partial_dict(p):
 
 def scale(rates, factor):
     """Rates x factor, exactly; an unpriced bucket stays unpriced (billed at the scaled input)."""
-    from .catalog import Rates
     if factor == ONE:
         return rates
-    mul = EXACT.multiply
-    return Rates(*(None if getattr(rates, n) is None else mul(getattr(rates, n), factor) for n in PRICE_FIELDS))
+    mul = EXACT.multiply   # type(rates): calculator.catalog.Rates, without importing it on every call
+    return type(rates)(*[None if v is None else mul(v, factor) for v in
+                         (rates.input, rates.output, rates.cache_read, rates.cache_write_5m, rates.cache_write_1h)])
 
 
 @dataclass(frozen=True)
@@ -78,13 +78,12 @@ class Mode:
 
     def apply(self, rates, tier):
         """The rates of this tier on the context tier `tier` (None: base)."""
-        from .catalog import Rates
         out = scale(rates, self.multiplier)
         explicit = dict(self.prices) if tier is None else dict(dict(self.tiers).get(tier, ()))
         if explicit:
             values = {n: getattr(out, n) for n in PRICE_FIELDS}
             values.update(explicit)
-            out = Rates(**values)
+            out = type(rates)(**values)
         return out
 
     @classmethod

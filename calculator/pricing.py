@@ -11,7 +11,7 @@ from . import display
 from .buckets import BILLED_PRICE as BUCKET_PRICE
 from .buckets import CACHE_PARTS
 from .modes import THOUSAND, ModeError, fee_cost, offered, stack, storage_cost
-from .money import EXACT, per_million, plain
+from .money import EXACT, parse_decimal, per_million, plain
 
 ZERO = Decimal(0)
 MAX_TOKENS = 10 ** 12
@@ -229,7 +229,6 @@ def estimate(model, usage, requests=1, at=None, mode="standard", residency="", w
 
 
 def _ratio(entry, model):
-    from .money import parse_decimal
     return parse_decimal(entry["ratio"]) if entry.get("ratio") is not None else model.ratio
 
 
