@@ -361,8 +361,8 @@
       const seq = ++this.estimateSeq;
       const args = this.args();
       const pending = call("estimate", args); // first: the worker answers in order
+      this.cacheCompute(); // before the ranking: done by the time the compare table is
       this.rank();
-      this.cacheCompute();
       const reply = await pending;
       if (this.dead || seq !== this.estimateSeq) return;
       if (!reply.ok) {
