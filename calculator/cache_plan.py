@@ -10,8 +10,9 @@ The workload, stated once (data/README.md says the same):
 
 The options, from what the model's data prices (never a made-up rate):
 - **no cache**: every request bills P + F as input;
-- **a cache whose lifetime a hit refreshes** (Anthropic's 5-minute and 1-hour caches: "this
-  lifetime is refreshed each time the cached content is used"; OpenAI's 30-minute writes and its
+- **a cache whose lifetime a hit refreshes** (Anthropic's 5-minute cache: "this lifetime is
+  refreshed each time the cached content is used", and its 1-hour cache counted the same way;
+  OpenAI's 30-minute writes and its
   in-memory cache, cleared after minutes of inactivity): the first request writes P at the write
   rate, a reuse within the TTL of the request before it reads P at the cache-read rate. A gap
   longer than the TTL means the entry expired and P is written again; with evenly spaced requests
