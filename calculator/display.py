@@ -457,5 +457,5 @@ def cache_answer(name, uncached, best, min_tokens, prefix, requests, gap):
                 f"over {requests:,} requests.")
     label, be, saving, gate, pct = best
     at_gateway = f", {gate} at the gateway" if gate != NOT_OFFERED else ""
-    return (f"Yes: caching pays from the {ordinal(be)} reuse; the {label[0].lower()}{label[1:]} saves "
+    return (f"Yes: the {label[0].lower()}{label[1:]} pays from the {ordinal(be)} reuse and saves "
             f"{saving} official{at_gateway} ({pct}%) over {requests:,} requests.")

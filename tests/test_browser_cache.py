@@ -46,7 +46,7 @@ def test_cache_section_shows_the_engine_figures(calc, catalog):
             "minutes": "30", "fresh": "2000"}
     view = expect_cache_view(page, catalog, args)
     assert [r["key"] for r in view["rows"]] == ["none", "5m", "1h"]
-    assert view["answer"].startswith("Yes: caching pays from the 1st reuse")
+    assert view["answer"].startswith("Yes: the 5-minute cache pays from the 1st reuse")
     # Further apart than 5 minutes: the 5-minute cache expires between requests, the 1-hour one wins.
     page.get_by_label(CACHE["minutes"], exact=True).fill("90")
     view = expect_cache_view(page, catalog, {**args, "minutes": "90"})

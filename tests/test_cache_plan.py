@@ -73,7 +73,7 @@ def test_real_data_claude_has_5_minute_and_1_hour_caches(real):
     assert (five["break_even"], hour["break_even"]) == (1, 2)     # 1.25x / 0.1x and 2x / 0.1x
     # $3 input: none 10 x 50,000 x 3/1M = 1.5; 5m 50,000 x 3.75/1M + 9 x 50,000 x 0.30/1M = 0.1875 + 0.135
     assert (view["rows"][0]["official"]["exact"], five["official"]["exact"]) == ("1.5", "0.3225")
-    assert view["answer"].startswith("Yes: caching pays from the 1st reuse; the 5-minute cache saves $1.1775")
+    assert view["answer"].startswith("Yes: the 5-minute cache pays from the 1st reuse and saves $1.1775")
 
 
 def test_real_data_openai_12_hour_only_where_priced(real):
