@@ -519,7 +519,7 @@ def modifiers_view(catalog, model, at=None):
         for name in modes:
             s = stack(model, 0, at, name, r.region, None, catalog.offers)
             rows.append(row(name, display.residency_label(name, r.region, r.multiplier), s.official, s.gateway,
-                            r.note, r.region))
+                            region=r.region))   # its note is said once, under the table
     tod = model.time_of_day
     if tod is not None:
         _, base = prices.select(0)
