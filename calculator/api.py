@@ -573,40 +573,66 @@ def cache_view(catalog, args):
 
 
 def modifiers_view(catalog, model, at=None):
-    """What a model page shows beyond the standard card: each service tier's base rates (official
-    and gateway, or "not offered"), the peak-hour rates, residency multipliers and tool fees. Every
-    text from calculator/display.py; `any` is False when the model has none of them."""
+    """What a model page, a pricing page and the prices export show beyond the standard card, at
+    base context length on `at`: each service tier's rates, each residency on each tier it combines
+    with, the peak-hour rates, the tool fees and cache storage, official and gateway. Every rate is
+    the engine's (calculator.modes.stack / pricing.estimate): `exact` holds plain decimal strings
+    (gateway None: not offered), `official` / `gateway` the texts of calculator/display.py. `any`
+    is False when the model has none of them."""
     from .modes import offered, scale, stack
-    cols = ("input", "output", "cache_read")
 
-    def texts(rates):
-        if rates is None:
-            return {c: display.NOT_OFFERED for c in cols}
-        return {c: display.rate_cell(rates.rate(c), getattr(rates, c) is None and c != "input") for c in cols}
+    def rates(r):
+        """{field: exact, text} of a Rates (None: not offered)."""
+        if r is None:
+            return {f: None for f in PRICE_FIELDS}, {f: display.NOT_OFFERED for f in PRICE_FIELDS}
+        return ({f: plain(r.rate(f)) for f in PRICE_FIELDS},
+                {f: display.rate_cell(r.rate(f), getattr(r, f) is None and f != "input") for f in PRICE_FIELDS})
 
+    def row(mode, label, official, gateway, note="", region="", peak=False):
+        (off_exact, off_text), (gate_exact, gate_text) = rates(official), rates(gateway)
+        return {"mode": mode, "residency": region, "peak": peak, "label": label, "note": note,
+                "official": off_text, "gateway": gate_text,
+                "exact": {"official": off_exact, "gateway": gate_exact}}
+
+    prices = model.prices_at(at)
+    names = ("standard",) + tuple(model.modes)
     rows = []
-    for name in ("standard",) + tuple(model.modes):
+    for name in names:
         s = stack(model, 0, at, name, "", None, catalog.offers)
         mode = model.modes.get(name)
         note = ""
-        if mode is not None and mode.long_context == "standard" and model.prices_at(at).tiers:
-            note = display.fallback_note(model.prices_at(at).tiers[0].above)
-        rows.append({"label": display.mode_label(name), "official": texts(s.official), "gateway": texts(s.gateway),
-                     "note": note or (mode.note if mode else "")})
+        if mode is not None and mode.long_context == "standard" and prices.tiers:
+            note = display.fallback_note(prices.tiers[0].above)
+        label = display.mode_label(name) if model.time_of_day is None else display.offpeak_label(name)
+        rows.append(row(name, label, s.official, s.gateway, note or (mode.note if mode else "")))
+    residency = []
+    for r in model.residency.values():
+        modes = [name for name in names if not r.modes or name in r.modes]
+        gateway = offered(catalog.offers, "residency", r.region) is not None
+        residency.append({"region": r.region, "multiplier": plain(r.multiplier), "modes": modes,
+                          "offered": gateway, "official": display.residency_text(r.region, r.multiplier),
+                          "gateway": "" if gateway else display.NOT_OFFERED, "note": r.note})
+        for name in modes:
+            s = stack(model, 0, at, name, r.region, None, catalog.offers)
+            rows.append(row(name, display.residency_label(name, r.region, r.multiplier), s.official, s.gateway,
+                            region=r.region))   # its note is said once, under the table
     tod = model.time_of_day
     if tod is not None:
-        _, base = model.prices_at(at).select(0)
+        _, base = prices.select(0)
         peak_rates = scale(base, tod.multiplier)
-        rows.append({"label": display.peak_label(tod), "official": texts(peak_rates),
-                     "gateway": texts(scale(peak_rates, model.ratio)), "note": tod.exceptions})
-    residency = [{"region": r.region, "official": display.residency_text(r.region, r.multiplier),
-                  "gateway": "" if offered(catalog.offers, "residency", r.region) is not None else display.NOT_OFFERED,
-                  "note": r.note} for r in model.residency.values()]
-    fees = [{"label": display.FEE_LABELS[name], "official": display.fee_rate(name, fee), "free": fee.free,
-             "gateway": "" if offered(catalog.offers, "tools", name) is not None else display.NOT_OFFERED}
-            for name, fee in model.tools.items()]
+        rows.append(row("standard", display.peak_label(tod), peak_rates, scale(peak_rates, model.ratio),
+                        tod.exceptions, peak=True))
+    fees = []
+    # what 1,000 searches cost; 1M cached tokens stored 1 hour: the fee per its unit
+    asks = [(name, fee, Usage(), {"web_searches": 1000}) for name, fee in model.tools.items()]
     if model.cache_storage is not None:
-        fees.append({"label": display.FEE_LABELS["cache_storage"],
-                     "official": display.fee_rate("cache_storage", model.cache_storage), "free": "",
-                     "gateway": "" if offered(catalog.offers, "cache_storage", None) is not None else display.NOT_OFFERED})
-    return {"any": len(rows) > 1 or bool(residency or fees), "rows": rows, "residency": residency, "fees": fees}
+        asks.append(("cache_storage", model.cache_storage, Usage(input=1000000, cache_read=1000000),
+                     {"cache_hours": Decimal(1)}))
+    for name, fee, usage, ask in asks:
+        _, _, off, gate = _estimate(model, usage, 1, at, offers=catalog.offers, **ask).fees[0]
+        fees.append({"name": name, "label": display.FEE_LABELS[name], "unit": display.FEE_UNITS[name],
+                     "exact": {"official": plain(off), "gateway": None if gate is None else plain(gate)},
+                     "official": display.fee_rate(name, fee),
+                     "gateway": display.NOT_OFFERED if gate is None else display.fee_price(name, gate),
+                     "free": fee.free, "note": fee.note})
+    return {"any": len(rows) > 1 or bool(fees), "rows": rows, "residency": residency, "fees": fees}

@@ -309,9 +309,7 @@ def fee_label(name, count):
 
 def fee_rate(name, fee):
     """A fee's price as tables show it: "$10.00 per 1,000 searches", "$0.50 per 1M tokens per hour"."""
-    if name == "web_search":
-        return f"{rate(fee.price)} per 1,000 searches"
-    return f"{rate(fee.price)} per 1M tokens per hour"
+    return fee_price(name, fee.price)
 
 
 def not_offered_text(what):
@@ -459,3 +457,63 @@ def cache_answer(name, uncached, best, min_tokens, prefix, requests, gap):
     at_gateway = f", {gate} at the gateway" if gate != NOT_OFFERED else ""
     return (f"Yes: the {label[0].lower()}{label[1:]} pays from the {ordinal(be)} reuse and saves "
             f"{saving} official{at_gateway} ({pct}%) over {requests:,} requests.")
+
+# ---- service tiers on the model and pricing pages, the exports -------------------------------
+
+FEE_UNITS = {"web_search": "per 1,000 searches", "cache_storage": "per 1M tokens per hour"}
+NO_TIER = "\u2014"    # a tier the provider has no price for on this model
+MODE_NOTES = {"batch": "asynchronous requests, answered within 24 hours",
+              "flex": "lower-priority requests, slower and sometimes refused when busy",
+              "priority": "faster, more reliable serving at a higher rate",
+              "fast": "faster output at a higher rate"}
+
+
+def fee_price(name, price):
+    """A fee per its unit: "$10.00 per 1,000 searches", "$0.50 per 1M tokens per hour"."""
+    return f"{rate(price)} {FEE_UNITS.get(name, '')}".rstrip()
+
+
+def residency_label(mode, region, factor):
+    """A tier table row for a residency on a service tier: "Batch, us residency (1.1×)"."""
+    return f"{mode_label(mode)}, {residency_name(region)} ({multiplier(factor)})"
+
+
+def mode_offer_text(mode, listed, offered, ratio=None):
+    """What the pricing index says of one service tier after the families that have it. listed:
+    some model has a price for it; ratio: the gateway's own ratio for it (None: each family's
+    share)."""
+    if not listed:
+        return f"No model in the catalog has a {mode_label(mode).lower()} price yet."
+    if not offered:
+        return "The gateway does not offer it: no gateway price."
+    if ratio is not None:
+        return f"The gateway offers it at {ratio_percent(ratio)}% of the official {mode_label(mode).lower()} price."
+    return "The gateway offers it at each family's share of the official price."
+
+
+def offpeak_label(mode):
+    """A tier row of a model with peak hours, outside them: "Standard (off-peak)"."""
+    return f"{mode_label(mode)} (off-peak)"
+
+
+PEAK_NAME = "Peak hours"
+
+
+def residency_name(region):
+    """A residency option as a name: "us residency"."""
+    return f"{region} residency"
+
+
+def extras_text(modes, tod, residency, fees):
+    """A model's charges beyond the standard card in one phrase (llms.txt): "batch, flex (not
+    through the gateway); peak hours weekdays 01:00-04:00 UTC at 2×; us residency 1.1×".
+    modes: [(mode, offered by the gateway)]; residency: [(region, multiplier)]; fees: [fee texts]."""
+    parts = []
+    if modes:
+        parts.append("service tiers " + ", ".join(mode_label(m).lower() + ("" if ok else " (not through the gateway)")
+                                                  for m, ok in modes))
+    if tod is not None:
+        parts.append(f"peak hours {peak_hours(tod)} at {multiplier(tod.multiplier)}")
+    parts += [f"{residency_name(region)} {multiplier(factor)}" for region, factor in residency]
+    parts += list(fees)
+    return "; ".join(parts)

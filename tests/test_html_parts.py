@@ -100,8 +100,8 @@ def test_rebuild_after_a_price_edit_shows_the_new_figure(tmp_path):
     text = path.read_text(encoding="utf-8")
     at = text.index("- slug: claude-sonnet-4-6")
     start = text.index('input: "3.00"', at)
-    path.write_text(text[:start] + 'input: "3.30"' + text[start + len('input: "3.00"'):], encoding="utf-8")
+    path.write_text(text[:start] + 'input: "3.70"' + text[start + len('input: "3.00"'):], encoding="utf-8")
     second = build_site(tmp_path / "two", data_dir=data, pyodide=False, today=day)
     page = second.html("models/claude-sonnet-4-6/")
-    assert "$3.30" in page and "claude-sonnet-4-6" in page
-    assert "$3.30" not in first.html("models/claude-sonnet-4-6/")
+    assert "$3.70" in page and "claude-sonnet-4-6" in page
+    assert "$3.70" not in first.html("models/claude-sonnet-4-6/")

@@ -2,6 +2,7 @@
 --web-searches, --cache-hours and --usage's served tier. Expected figures are the providers'
 listed prices worked by hand."""
 import json
+import re
 
 from hooks.cli import main
 
@@ -124,13 +125,18 @@ def test_model_page_shows_tiers_peak_and_not_offered():
         page = pages[f"models/{slug}.md"]
         text = getattr(page, "markdown", None) or getattr(page, "content", "")
         start = text.find("## Service tiers, peak hours and fees")
-        return text[start:text.find("## What typical requests cost")] if start >= 0 else ""
+        # money cells carry their exact value for sorting (<data value="0.3">$0.30</data>): read the text
+        return re.sub(r'<data value="[0-9.]+">|</data>', "", text[start:text.find("## What typical requests cost")]) \
+            if start >= 0 else ""
 
     deepseek = section("deepseek-flash")
     assert "| Peak hours (weekdays 01:00-04:00 and 06:00-10:00 UTC, 2\u00d7) | $0.30 | $1.20 | $0.006 |" in deepseek
+    assert "| Standard (off-peak) | $0.15 | $0.60 | $0.003 |" in deepseek
     gemini = section("gemini-3.8-flash")
     assert "| Flex |" in gemini and "not offered" in gemini.split("| Flex |")[1].split("\n")[0]
     opus = section("claude-opus-5")
     assert "| Batch | $2.50 | $12.50 | $0.25 | $0.875 | $4.375 | $0.0875 |" in opus
     assert "us residency: 1.1\u00d7 every token rate." in opus
+    # residency stacks after the service tier: 2.50 x 1.1 = 2.75 official, x 0.35 = 0.9625 gateway
+    assert "| Batch, us residency (1.1\u00d7) | $2.75 | $13.75 | $0.275 | $0.9625 | $4.8125 | $0.09625 |" in opus
     assert section("glm-5.3") == ""

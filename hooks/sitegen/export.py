@@ -68,6 +68,7 @@ def models_export(catalog, figs, site_url=""):
             "min_cache_tokens": m.min_cache_tokens or None, "status": m.status_on(figs.at),
             "released": m.released or None, "deprecated_on": m.deprecated_on or None,
             "retires_on": m.retires_on or None, "replacement": m.replacement or None, "aliases": list(m.aliases),
+            "modes": list(m.modes), "residency": list(m.residency), "peak_hours": m.time_of_day is not None,
             "url": _abs(site_url, f"models/{m.slug}/"),
         } for m in catalog.models],
     }
@@ -97,6 +98,67 @@ def _periods(m, figs):
     return out
 
 
+def _pair(row):
+    """A modifiers_view row's exact rates: (official, gateway or None when not offered)."""
+    gateway = row["exact"]["gateway"]
+    return row["exact"]["official"], None if gateway["input"] is None else gateway
+
+
+def _dated(entry, out, *names):
+    """`out` with the entry's source, checked date and the optional texts `names`."""
+    for name in ("source", "checked", *names):
+        out[name] = getattr(entry, name)
+    return out
+
+
+def _modifiers(m, figs):
+    """A model's service tiers, residency, peak hours, tool fees and cache storage for the prices
+    export: the engine's rates (figs.modifiers), the data's rules, each with its source."""
+    view = figs.modifiers(m)
+    rows = view["rows"]
+    modes = {}
+    for r in rows:
+        if r["mode"] != "standard" and not r["residency"] and not r["peak"]:
+            official, gateway = _pair(r)
+            mode = m.modes[r["mode"]]
+            modes[r["mode"]] = _dated(mode, {"official": official, "gateway": gateway,
+                                             "long_context": mode.long_context}, "note")
+    residency = {}
+    for r in view["residency"]:
+        entry = m.residency[r["region"]]
+        rates = {}
+        for row in rows:
+            if row["residency"] == r["region"]:
+                official, gateway = _pair(row)
+                rates[row["mode"]] = {"official": official, "gateway": gateway}
+        residency[r["region"]] = _dated(entry, {"multiplier": r["multiplier"], "modes": r["modes"],
+                                                "offered": r["offered"], "rates": rates}, "note")
+    tod = None
+    if m.time_of_day is not None:
+        official, gateway = _pair(next(r for r in rows if r["peak"]))
+        t = m.time_of_day
+        tod = _dated(t, {"from": t.start, "multiplier": str(t.multiplier), "days": list(t.days),
+                         "hours_utc": list(t.window_text), "official": official, "gateway": gateway}, "exceptions")
+    fees = {f["name"]: f for f in view["fees"]}
+    tools = {name: _dated(fee, {"per_1000": fees[name]["exact"]}, "free", "note") for name, fee in m.tools.items()}
+    storage = None
+    if m.cache_storage is not None:
+        storage = _dated(m.cache_storage, {"per_hour": fees["cache_storage"]["exact"]}, "note")
+    return {"modes": modes, "residency": residency, "time_of_day": tod, "tools": tools, "cache_storage": storage}
+
+
+def _offers(offers):
+    """site.yaml pricing.offers as {"modes": {name: {"ratio"}}, "residency": ..., "tools": ...,
+    "cache_storage": {"ratio"} or null}; ratio null: the model's own."""
+    def one(entry):
+        return {"ratio": str(entry["ratio"]) if isinstance(entry, dict) and entry.get("ratio") is not None else None}
+    out = {kind: {name: one(e) for name, e in ((offers or {}).get(kind) or {}).items() if e is not False}
+           for kind in ("modes", "residency", "tools")}
+    storage = (offers or {}).get("cache_storage")
+    out["cache_storage"] = one(storage) if storage not in (None, False) else None
+    return out
+
+
 def prices_export(catalog, figs, site_url=""):
     models = []
     for m in catalog.models:
@@ -108,7 +170,7 @@ def prices_export(catalog, figs, site_url=""):
         models.append({"slug": m.slug, "family": m.family, "ratio": str(m.ratio),
                        "ratio_note": m.ratio_note, "official": official, "gateway": gateway,
                        "billed_as_input": as_input, "tiers": tiers, "source": m.source,
-                       "checked": m.checked, "periods": _periods(m, figs)})
+                       "checked": m.checked, "periods": _periods(m, figs), **_modifiers(m, figs)})
     return {
         "$schema": _abs(site_url, "api/prices.schema.json"),
         "version": FORMAT_VERSION,
@@ -116,6 +178,7 @@ def prices_export(catalog, figs, site_url=""):
         "currency": "USD",
         "unit": "per 1M tokens",
         "families": [{"id": f.id, "ratio": str(f.ratio), "label": f.label} for f in catalog.families.values()],
+        "offers": _offers(catalog.offers),
         "models": models,
     }
 
@@ -184,7 +247,7 @@ def page_title(markdown):
     return found.group(1).strip() if found else ""
 
 
-def llms_txt(catalog, docs, site_url="", use_directory_urls=True, at=None):
+def llms_txt(catalog, docs, site_url="", use_directory_urls=True, at=None, figs=None):
     """llms.txt (llmstxt.org): the site in one short Markdown file of links.
 
     docs: [(src_uri, markdown)] of every page, hand-written first, in navigation order."""
@@ -208,10 +271,16 @@ def llms_txt(catalog, docs, site_url="", use_directory_urls=True, at=None):
     lines += [item(src, _front_value(md, _DESCRIPTION)) for src, md in docs if not skip(src)]
     lines += ["", "## Models"]
     lines.append(item("models/index.md", "every model with its slug, limits and gateway price"))
+    figs = figs or Figures(catalog, at)
     for m in catalog.models:
+        view = figs.modifiers(m)
+        extras = display.extras_text([(r["mode"], r["exact"]["gateway"]["input"] is not None) for r in view["rows"]
+                                      if r["mode"] != "standard" and not r["residency"] and not r["peak"]],
+                                     m.time_of_day, [(r["region"], r["multiplier"]) for r in view["residency"]],
+                                     [f"{f['label'].lower()} {f['official']}" for f in view["fees"]])
         lines.append(f"- [{text(m.name)}]({url(f'models/{m.slug}.md')}): slug `{m.slug}`, {text(m.provider_name)}, "
                      f"{display.tokens(m.context_window)}-token context, "
-                     f"{display.status_cell(m, at) if at else m.status}")
+                     f"{display.status_cell(m, at) if at else m.status}" + (f"; {extras}" if extras else ""))
     lines += ["", "## Pricing"]
     lines += [item(src, _front_value(md, _DESCRIPTION)) for src, md in docs if src.startswith("pricing/")]
     errors = [(src, md) for src, md in docs if src.startswith("errors/")]
@@ -230,12 +299,16 @@ def llms_txt(catalog, docs, site_url="", use_directory_urls=True, at=None):
     return "\n".join(lines)
 
 
+# A money cell's exact value for sorting (templates' `money` macro): pages only, not the text files.
+_SORT_VALUE = re.compile(r'<data value="[^"<>]*">([^<]*)</data>')
+
+
 def llms_full(catalog, docs, site_url="", use_directory_urls=True):
     """Every page's Markdown (front matter removed) in one file, each headed by its URL."""
     parts = [f"# {text(catalog.site.get('brand', ''))} docs, every page\n"]
     for src, markdown in docs:
-        parts.append(f"\n---\nURL: {_abs(site_url, page_url(src, use_directory_urls))}\n\n"
-                     f"{_strip_front(markdown).strip()}\n")
+        body = _SORT_VALUE.sub(r"\1", _strip_front(markdown).strip())
+        parts.append(f"\n---\nURL: {_abs(site_url, page_url(src, use_directory_urls))}\n\n{body}\n")
     return "".join(parts)
 
 
@@ -248,7 +321,7 @@ def files(catalog, docs, schema_dir, site_url="", use_directory_urls=True, figs=
         "api/models.json": _dump(models_export(catalog, figs, site_url)),
         "api/prices.json": _dump(prices_export(catalog, figs, site_url)),
         "api/errors.json": _dump(errors_export(catalog, site_url)),
-        "llms.txt": llms_txt(catalog, docs, site_url, use_directory_urls, figs.at),
+        "llms.txt": llms_txt(catalog, docs, site_url, use_directory_urls, figs.at, figs),
         "llms-full.txt": llms_full(catalog, docs, site_url, use_directory_urls),
         "assets/calculator/catalog.json": _json(catalog.to_dict(), separators=(",", ":")),
     }

@@ -8,7 +8,7 @@ rate string is written.
 import datetime
 
 from calculator import display
-from calculator.api import change_texts, estimate_view, rank_view, rates_view
+from calculator.api import change_texts, estimate_view, modifiers_view, rank_view, rates_view
 from calculator.buckets import PRICE_FIELDS
 
 # Three standard workloads priced on every model page (and in the exports). Token counts follow
@@ -47,6 +47,7 @@ class Figures:
         self.at = at or datetime.date.today().isoformat()
         self._rates = {}
         self._workloads = None
+        self._modifiers = {}
 
     def rates(self, model, input_tokens=0, at=None):
         """Official and gateway rate per price field for a request of `input_tokens` (which picks
@@ -113,3 +114,11 @@ class Figures:
 
     def rank(self, usage, family=None):
         return _checked(rank_view(self.catalog, {**usage, "family": family, "at": self.at}), "rank")["rows"]
+
+    def modifiers(self, model):
+        """The model's service tiers, residency, peak-hour rates and fees on the build date
+        (calculator.api.modifiers_view): the model page, the pricing pages and the exports share it."""
+        found = self._modifiers.get(model.slug)
+        if found is None:
+            found = self._modifiers[model.slug] = modifiers_view(self.catalog, model, self.at)
+        return found

@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 from calculator import display
 from calculator.catalog import shift_day
+from calculator.modes import MODES, offered
 
 from hooks.sitegen.figures import WORKLOADS, Figures
 from hooks.sitegen.pages.models import SITE_FILE, family_file
@@ -45,17 +46,60 @@ def _provider_name(catalog, family):
     return models[0].provider_name if models else family.provider
 
 
+def _tier_lines(catalog):
+    """The pricing index's service tier list: one line per tier (who has it, what the gateway
+    does), each with the families to link to."""
+    lines = []
+    for name in MODES[1:]:
+        fams = [f for f in catalog.families.values() if any(name in m.modes for m in catalog.family_models(f.id))]
+        entry = offered(catalog.offers, "modes", name)
+        ratio = entry.get("ratio") if entry else None
+        lines.append({"label": display.mode_label(name), "what": display.MODE_NOTES[name], "families": fams,
+                      "text": display.mode_offer_text(name, bool(fams), entry is not None, ratio)})
+    return lines
+
+
 def index_page(catalog, figs):
     families = [{"family": f, "count": len(catalog.family_models(f.id)),
                  "provider_name": _provider_name(catalog, f)} for f in catalog.families.values()]
+    extras = [{"family": f, "peak": any(m.time_of_day for m in ms), "residency": sorted({r for m in ms for r in m.residency}),
+               "fees": any(m.tools or m.cache_storage for m in ms)}
+              for f in catalog.families.values() for ms in [catalog.family_models(f.id)]]
     overrides = []
     for o in catalog.overrides:
         m = next((m for m in catalog.models if m.slug == o.get("model")), None)
         if m is not None:
             overrides.append({"model": m, "percent": _percent(figs, m)})
     return Page("pricing/index.md",
-                render("pricing.md.j2", site=catalog.site, families=families, overrides=overrides),
+                render("pricing.md.j2", site=catalog.site, families=families, overrides=overrides,
+                       tier_lines=_tier_lines(catalog), extras=[e for e in extras if e["peak"] or e["residency"] or e["fees"]]),
                 edit_path=SITE_FILE, in_nav=True)
+
+
+def _tier_matrix(models, figs):
+    """The service tiers any of `models` has (batch, flex, priority, fast, in that order) and, per
+    model, its input and output rate in each, official then gateway: display.NO_TIER where the
+    model has no such tier, "not offered" (gateway) where the gateway does not offer it."""
+    names = [n for n in MODES[1:] if any(n in m.modes for m in models)]
+    none = {"exact": None, "text": display.NO_TIER}
+    rows = []
+    for m in models:
+        by = {r["mode"]: r for r in figs.modifiers(m)["rows"] if not r["residency"] and not r["peak"]}
+        cells = [{"exact": by[n]["exact"][side][f], "text": by[n][side][f]} if n in by else none
+                 for n in names for f in ("input", "output") for side in ("official", "gateway")]
+        rows.append({"m": m, "cells": cells})
+    heads = [f"{display.mode_label(n)} {f} {side}" for n in names for f in ("input", "output")
+             for side in ("official", "gateway")]
+    return {"names": names, "heads": heads, "rows": rows if names else []}
+
+
+def _modifier_rows(models, figs):
+    """(the peak-hour and residency rows on the standard tier, fees) of `models`, each with its
+    model `m` (the model pages show residency on every tier)."""
+    cards = [{"m": m, **r} for m in models for r in figs.modifiers(m)["rows"]
+             if (r["residency"] or r["peak"]) and r["mode"] == "standard"]
+    fees = [{"m": m, **f} for m in models for f in figs.modifiers(m)["fees"]]
+    return cards, fees
 
 
 def compare_page(catalog, family, figs):
@@ -72,10 +116,11 @@ def compare_page(catalog, family, figs):
     ranked = figs.rank(COMPARE_WORKLOAD["usage"], family=family.id) if models else []
     provider_name = _provider_name(catalog, family)
     announced = [{"m": m, "text": text} for m in models for text in figs.upcoming(m)]
+    cards, fees = _modifier_rows(models, figs)
     return Page(f"pricing/{family.id}.md",
                 render("compare.md.j2", site=catalog.site, family=family, provider_name=provider_name,
                        rows=rows, tier_rows=tier_rows, cache_writes=cache_writes, ranked=ranked,
-                       announced=announced,
+                       announced=announced, modes=_tier_matrix(models, figs), cards=cards, fees=fees,
                        workload=COMPARE_WORKLOAD, source=models[0].source if models else "",
                        tags=[f"{family.name} pricing"]),
                 edit_path=family_file(catalog, family), in_nav=True)
@@ -105,10 +150,30 @@ def cache_page(catalog, figs):
             "write_as_input": figs.rate(m, "cache_write_5m")["billed_as_input"],
             "scenarios": [{"title": title, "view": figs.estimate(m, usage)} for title, usage in scenarios],
         })
+    storage = [{"m": m, **f} for m in catalog.models for f in figs.modifiers(m)["fees"] if f["name"] == "cache_storage"]
     return Page("pricing/cache.md",
                 render("cache.md.j2", site=catalog.site, examples=examples, rows=_rows(catalog, catalog.models, figs),
+                       storage=storage,
                        example_input=n, example_output=out, example_cached=cached),
                 edit_path=SITE_FILE, in_nav=True)
+
+
+def _charge_sources(catalog):
+    """Where each service tier, residency, peak-hour rule and fee comes from: one row per
+    (charge, source, checked), with the models it covers (a provider-wide entry covers many)."""
+    groups = {}
+    for m in catalog.models:
+        charges = [(display.mode_label(n), x) for n, x in m.modes.items()]
+        charges += [(display.residency_name(r), x) for r, x in m.residency.items()]
+        charges += [(display.FEE_LABELS[n], x) for n, x in m.tools.items()]
+        if m.time_of_day is not None:
+            charges.append((display.PEAK_NAME, m.time_of_day))
+        if m.cache_storage is not None:
+            charges.append((display.FEE_LABELS["cache_storage"], m.cache_storage))
+        for label, x in charges:
+            groups.setdefault((label, x.source, x.checked), []).append(m)
+    return [{"label": label, "source": source, "host": urlparse(source).netloc, "checked": checked, "models": ms}
+            for (label, source, checked), ms in groups.items()]
 
 
 def stale_models(catalog, today=None):
@@ -135,7 +200,8 @@ def tracker_page(catalog, figs, today=None):
     return Page("pricing/tracker.md",
                 render("tracker.md.j2", site=catalog.site, rows=rows,
                        stale_after_days=catalog.site.get("stale_after_days") or "an unlimited number of",
-                       stale=[{"m": r["m"], "days": r["days"]} for r in rows if r["stale"]]),
+                       stale=[{"m": r["m"], "days": r["days"]} for r in rows if r["stale"]],
+                       charges=_charge_sources(catalog)),
                 edit_path=SITE_FILE, in_nav=True)
 
 
