@@ -458,6 +458,7 @@ def cache_answer(name, uncached, best, min_tokens, prefix, requests, gap):
     return (f"Yes: the {label[0].lower()}{label[1:]} pays from the {ordinal(be)} reuse and saves "
             f"{saving} official{at_gateway} ({pct}%) over {requests:,} requests.")
 
+
 # ---- service tiers on the model and pricing pages, the exports -------------------------------
 
 FEE_UNITS = {"web_search": "per 1,000 searches", "cache_storage": "per 1M tokens per hour"}
