@@ -6,7 +6,9 @@ document$.subscribe(function () {
   document.querySelectorAll(".pb-sortable table").forEach(function (table) {
     if (table.dataset.pbSortable) return;
     table.dataset.pbSortable = "1";
-    new Tablesort(table);
+    // Kept on the table: a table whose rows are rewritten (the calculator's ranking) calls
+    // table.pbTablesort.refresh() to sort the new rows by the column the reader chose.
+    table.pbTablesort = new Tablesort(table);
   });
   document.querySelectorAll("code.pb-slug").forEach(function (code) {
     if (code.dataset.pbCopy) return;
