@@ -11,9 +11,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from calculator import api, charts, display
 from calculator.catalog import Catalog
+from test_fuzz import SETTINGS, forms   # the fuzz suite's hostile calculator forms
 
 DOC = json.loads((Path(__file__).parent / "vectors" / "engine.json").read_text(encoding="utf-8"))
 CATALOG = Catalog.from_dict(DOC["catalog"])
@@ -264,3 +267,19 @@ def test_a_change_of_tier_alone_is_listed_without_a_flat_chart():
                           "tiers": [{"above": 100000, "input": "9.00", "output": "30.00"}]}]
     view = api.history_view(Catalog.from_dict(doc), Catalog.from_dict(doc).model("sonnet-test"), "2026-06-01")
     assert view["any"] and view["chart"] == "" and [r["note"] for r in view["rows"]] == ["surcharge removed", ""]
+
+
+@SETTINGS
+@given(forms(), st.sampled_from([m.slug for m in CATALOG.models] * 5 + ["nope"]))
+def test_the_worker_draws_every_form_it_prices_as_well_formed_svg(form, slug):
+    api.load(json.dumps(DOC["catalog"]))
+    out = json.loads(api.call("charts", json.dumps({**form, "model": slug}, allow_nan=True)))
+    if out["errors"]:
+        assert all(e["field"] and e["message"] for e in out["errors"])
+        return
+    for name in ("buckets", "curve"):
+        root = parse(out[name])
+        for el in root.iter():
+            for attr in ("x", "y", "width", "cx", "cy"):
+                if el.get(attr) is not None:
+                    assert Decimal(el.get(attr)).is_finite() and (attr not in ("width",) or Decimal(el.get(attr)) >= 0)
