@@ -73,6 +73,8 @@ def run(sizes=(1_000, 10_000), repeat=5, quick=False, log=print):
         "pricing.estimate (above tier)": lambda: estimate(model, usage_tier, requests),
         "api.estimate_view": lambda: api.estimate_view(small, args),
         "api.call('estimate', json)": lambda: api.call("estimate", args_json),
+        # the calculator's two result pictures: a separate worker call after the totals are shown
+        "api.charts_view (pictures)": lambda: api.charts_view(small, args),
     }
     est = {}
     for name, fn in rows.items():

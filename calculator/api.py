@@ -392,6 +392,7 @@ def rank_view(catalog, args):
                      "limit_text": "" if r.limit is None else display.limit_short(r.limit[1], r.limit[2])})
     out = {"errors": [], "rows": rows, "requests": requests, "at": at}
     if args.get("chart"):   # the calculator's chart beside the table
+        # the chosen model by slug or alias (no suggestions: this runs on every ranking)
         chosen = catalog._index.get(str(args.get("model", "")))
         out["chart"] = rank_chart(catalog, rows, chosen.slug if chosen else "")
     return out
