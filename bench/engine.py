@@ -103,6 +103,8 @@ def run(sizes=(1_000, 10_000), repeat=5, quick=False, log=print):
         "api.call('estimate', json)": lambda: api.call("estimate", args_json),
         "pricing.estimate (every modifier)": lambda: estimate(model_all, usage, requests, **mods),
         "api.estimate_view (every modifier)": lambda: api.estimate_view(modded, args_all),
+        # the calculator's two result pictures: a separate worker call after the totals are shown
+        "api.charts_view (pictures)": lambda: api.charts_view(small, args),
     }
     est = {}
     for name, fn in rows.items():

@@ -10,9 +10,9 @@ import json
 import re
 from decimal import Decimal, InvalidOperation
 
-from . import cache_plan, display, errors_match
-from .buckets import BUCKETS, COUNT_FIELDS, PRICE_FIELDS
-from .catalog import Catalog, CatalogError, UnknownModel, shift_day
+from . import cache_plan, charts, display, errors_match
+from .buckets import BUCKETS, CACHE_PARTS, COUNT_FIELDS, PRICE_FIELDS
+from .catalog import WINDOW_PROMPT_AND_OUTPUT, Catalog, CatalogError, UnknownModel, shift_day
 from .modes import MAX_HOURS, MAX_SEARCHES, MODES, ModeError, parse_time
 from .money import plain
 from .pricing import MAX_REQUESTS, MAX_TOKENS, PricingError, Usage
@@ -29,6 +29,7 @@ NOTICE_DAYS = 30   # a scheduled price change this close to the chosen date is a
 _DECIMAL_COMMA = re.compile(r"^\$?\d+,\d{1,2}$")      # "10,00": a decimal comma, not a thousands separator
 _AMOUNT_TEXT = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d*)?$|^\d*\.?\d*$")
 MAX_PROMPT_CHARS = 2_000_000   # the prompt box of the token estimate
+RANK_CHART_TOP = 10            # the ranking's chart: the cheapest models that fit (and the chosen one)
 _state = {"catalog": None}
 
 
@@ -389,7 +390,185 @@ def rank_view(catalog, args):
                      "official": _money(r.official), "gateway": _money(r.gateway),
                      "percent": pct, "percent_text": f"{pct}%", "fits": r.limit is None,
                      "limit_text": "" if r.limit is None else display.limit_short(r.limit[1], r.limit[2])})
-    return {"errors": [], "rows": rows, "requests": requests, "at": at}
+    out = {"errors": [], "rows": rows, "requests": requests, "at": at}
+    if args.get("chart"):   # the calculator's chart beside the table
+        # the chosen model by slug or alias (no suggestions: this runs on every ranking)
+        chosen = catalog._index.get(str(args.get("model", "")))
+        out["chart"] = rank_chart(catalog, rows, chosen.slug if chosen else "")
+    return out
+
+
+# ---- pictures (calculator/charts.py draws; display.py writes every text) ----------------------
+
+def _brand(catalog):
+    return catalog.site.get("brand", "the gateway")
+
+
+def _amounts(money_dicts):
+    """Decimal values of _money() dicts (None where not offered)."""
+    return [None if m["exact"] is None else Decimal(m["exact"]) for m in money_dicts]
+
+
+def money_bars(catalog, rows, chart_id, title, highlight=()):
+    """Bars of gateway and official amounts, one group per row: rows are dicts with a "label" and
+    "official" and "gateway" _money() dicts (what tables show, so the bars' texts are the cells')."""
+    brand = _brand(catalog)
+    lines = [(r["label"], r["official"]["display"], r["gateway"]["display"]) for r in rows]
+    return charts.bars([r["label"] for r in rows],
+                       [(display.gateway_name(brand), _amounts([r["gateway"] for r in rows])),
+                        (display.OFFICIAL, _amounts([r["official"] for r in rows]))],
+                       display.usd, chart_id=chart_id, title=title, desc=display.chart_values_text(lines, brand),
+                       missing=display.NOT_OFFERED, highlight=highlight)
+
+
+def rank_chart(catalog, rows, current=""):
+    """The ranking as bars: the RANK_CHART_TOP cheapest models the workload fits, and the chosen
+    model (`current`, a slug) when it is not among them; rows: rank_view's."""
+    fits = [r for r in rows if r["fits"] and r["official"]["exact"] is not None]
+    shown = fits[:RANK_CHART_TOP]
+    extra = [r for r in fits[RANK_CHART_TOP:] if r["slug"] == current]
+    shown += extra
+    return money_bars(catalog, [{**r, "label": r["name"]} for r in shown], "pb-chart-rank",
+                      display.rank_chart_title(len(shown) - len(extra), bool(extra)),
+                      highlight=[i for i, r in enumerate(shown) if r["slug"] == current])
+
+
+def charts_view(catalog, args):
+    """The calculator's pictures of the workload estimate_view prices (the same args), as SVG text:
+    `buckets`, where the money goes (each bucket's cost for one request, gateway and official: the
+    breakdown table's cells), and `curve`, what one request costs against prompt length (the tier
+    cliff and the context window's wall). Errors: estimate_view's."""
+    view = estimate_view(catalog, args)
+    if view["errors"]:
+        return {"errors": view["errors"]}
+    rows = [r for r in view["rows"] if r["tokens"]] or view["rows"]
+    model = catalog.model(view["model"]["slug"])
+    mods = _modifiers(_as_args(args), [])
+    return {"errors": [],
+            "buckets": money_bars(catalog, rows, "pb-chart-buckets", display.bucket_chart_title(view["requests"])),
+            "curve": _curve_chart(catalog, model, Usage(**view["usage"]), view["at"], mods)}
+
+
+def prompt_points(catalog, model, usage, at, mods):
+    """(wall, [(prompt, official, gateway or None)]): one request's token cost on `model` for
+    prompts from 0 to the longest it takes (`wall`), the cache parts in `usage`'s proportions and
+    its output as is. The cost is linear between the points where a rule changes (the minimum
+    cacheable prompt, each tier's threshold and one token above it), so those points, the ends and
+    the prompt of `usage` draw the curve exactly: a few estimates, not one per pixel."""
+    wall = model.context_window - (usage.output if model.window == WINDOW_PROMPT_AND_OUTPUT else 0)
+    xs = {0, wall, min(usage.input, wall)}
+    for tier in model.prices_at(at).tiers:
+        if tier.above < wall:
+            xs |= {tier.above, tier.above + 1}
+    if usage.cached and 0 < model.min_cache_tokens <= wall:
+        xs |= {model.min_cache_tokens - 1, model.min_cache_tokens}
+    points = []
+    for x in sorted(xs):
+        parts = {name: getattr(usage, name) * x // usage.input if usage.input else 0 for name in CACHE_PARTS}
+        try:
+            est = _estimate(model, Usage(input=x, output=usage.output, **parts), 1, at, offers=catalog.offers, **mods)
+        except ModeError:
+            continue
+        points.append((x, est.official.total, None if est.gateway is None else est.gateway.total))
+    return wall, points
+
+
+def _curve_chart(catalog, model, usage, at, mods):
+    brand = _brand(catalog)
+    wall, points = prompt_points(catalog, model, usage, at, mods)
+    by_x = {x: (off, gate) for x, off, gate in points}
+    series = []
+    if all(gate is not None for _, _, gate in points):
+        series.append(charts.Series(display.gateway_name(brand), tuple((x, g) for x, _, g in points), style=0,
+                                    tips=tuple(display.curve_point_tip(x, brand, display.usd(g)) for x, _, g in points)))
+    series.append(charts.Series(display.OFFICIAL, tuple((x, o) for x, o, _ in points), style=1,
+                                tips=tuple(display.curve_point_tip(x, "official", display.usd(o)) for x, o, _ in points)))
+    x_ticks = [(v, display.tick_tokens(v)) for v in charts.nice_ticks(wall * Decimal("1.08"), 5)]
+    y_ticks = [(v, display.tick_usd(v)) for v in charts.nice_ticks(max(o for _, o, _ in points))]
+    tiers = [t.above for t in model.prices_at(at).tiers if t.above < wall and t.above in by_x and t.above + 1 in by_x]
+    marks = [charts.Mark(above, display.cliff_mark(above), "cliff") for above in tiers]
+    marks += [charts.Mark(wall, display.wall_mark(wall), "wall"),
+              charts.Mark(usage.input, display.here_mark(usage.input), "here")]
+    here_off, here_gate = by_x.get(usage.input, (points[-1][1], points[-1][2]))
+    desc = display.curve_desc(model.name, wall, usage.output,
+                              [(t, display.usd(by_x[t][0]), display.usd(by_x[t + 1][0])) for t in tiers],
+                              (usage.input, display.usd(here_off),
+                               display.NOT_OFFERED if here_gate is None else display.usd(here_gate)), brand)
+    return charts.plot(series, x_ticks, y_ticks, chart_id="pb-chart-curve", title=display.curve_title(model.name),
+                       desc=desc, marks=marks, bands=[(wall, x_ticks[-1][0], "refused")])
+
+
+def timeline(model):
+    """The model's price periods, oldest first: [(start, until, kind, note)], ISO dates (None
+    where open), kind "past", "current" or "scheduled"."""
+    bounds = [h.until for h in model.history] + [s.start for s in model.scheduled]
+    out = []
+    for i, (start, until) in enumerate(zip([None] + bounds, bounds + [None])):
+        past = len(model.history)
+        kind = "past" if i < past else "current" if i == past else "scheduled"
+        note = model.history[i].note if kind == "past" else model.scheduled[i - past - 1].note if kind == "scheduled" else ""
+        out.append((start, until, kind, note))
+    return out
+
+
+def history_view(catalog, model, at):
+    """A model's price periods (history, current, announced) for its page: `rows` (a table: the
+    period, official and gateway base input and output rates, the note) and `chart`, a step chart
+    of the same rates over time with `at` marked ("" when neither of them ever changed: a tier or a
+    cache rate did). {"any": False} when its prices never changed."""
+    import datetime
+    periods = timeline(model)
+    if len(periods) < 2:
+        return {"any": False, "rows": [], "chart": ""}
+    brand = _brand(catalog)
+    rows, values = [], {}   # values[(who, field)]: the Decimal rate of each period
+    for start, until, kind, note in periods:
+        official = model.prices_at(start or shift_day(until, -1)).base
+        row = {"start": start, "until": until, "kind": kind, "note": note,
+               "period": display.period_text(start, until, kind)}
+        for who, rates in (("official", official), ("gateway", official.scaled(model.ratio))):
+            for field in ("input", "output"):
+                values.setdefault((who, field), []).append(rates.rate(field))
+                row[f"{who}_{field}"] = plain(rates.rate(field))
+                row[f"{who}_{field}_text"] = display.rate(rates.rate(field))
+        rows.append(row)
+    if all(len(set(values[("official", f)])) == 1 for f in ("input", "output")):
+        return {"any": True, "rows": rows, "chart": ""}   # only other rates changed: the table says which
+    day = datetime.date.fromisoformat
+    dates = [day(r["start"]) for r in rows if r["start"]] + [day(at)] + ([day(model.retires_on)] if model.retires_on else [])
+    first, last = min(dates), max(dates)
+    pad = datetime.timedelta(days=max(45, (last - first).days // 6))
+    lo = day(model.released) if model.released and day(model.released) <= first else first - pad
+    hi = last + pad
+    end = day(model.retires_on) if model.retires_on else hi
+    xs = tuple((day(r["start"]) if r["start"] else lo).toordinal() for r in rows)
+    keys = tuple(r["start"] or "" for r in rows)
+    series = []
+    for who, style in (("official", 1), (brand, 0)):
+        key = "official" if who == "official" else "gateway"
+        for field, label, dashed in (("input", "Input", False), ("output", "Output", True)):
+            rates = values[(key, field)]
+            series.append(charts.Series(display.rate_series(label, who), tuple(zip(xs, rates)), style=style,
+                                        step=True, end=end.toordinal(), dashed=dashed, keys=keys,
+                                        tips=tuple(display.history_tip(r["period"], label, who, v)
+                                                   for r, v in zip(rows, rates))))
+    top = max(values[("official", "output")] + values[("official", "input")])
+    y_ticks = [(v, display.tick_usd(v)) for v in charts.nice_ticks(top)]
+    x_ticks = [(d.toordinal(), text) for d, text in charts.month_ticks(lo, hi, display.month_tick)]
+    marks = [charts.Mark(day(at).toordinal(), display.today_mark(at), "today")]
+    bands = []
+    announced = [r for r in rows if r["kind"] == "scheduled" and r["start"] > at]
+    if announced:
+        start = day(announced[0]["start"]).toordinal()
+        marks.append(charts.Mark(start, display.announced_mark(announced[0]["start"]), "announced"))
+        bands.append((start, end.toordinal(), "announced"))
+    if model.retires_on:
+        marks.append(charts.Mark(end.toordinal(), display.retired_mark(model.retires_on), "retired"))
+    desc = display.history_desc([(r["period"], r["official_input_text"], r["official_output_text"],
+                                  r["gateway_input_text"], r["gateway_output_text"]) for r in rows], brand)
+    chart = charts.plot(series, x_ticks, y_ticks, chart_id="pb-chart-history", title=display.history_title(model.name),
+                        desc=desc, marks=marks, bands=bands, x_range=(lo.toordinal(), hi.toordinal()))
+    return {"any": True, "rows": rows, "chart": chart}
 
 
 def usage_view(text):
@@ -458,11 +637,11 @@ def load(catalog_json):
 
 
 def call(fn, args_json):
-    """Dispatch one worker request: fn in estimate, rank, cache, usage, tokens, errors."""
+    """Dispatch one worker request: fn in estimate, rank, cache, charts, usage, tokens, errors."""
     try:
         args = _as_args(args_json)
         catalog = _state["catalog"]
-        if fn in ("estimate", "rank", "errors", "cache") and catalog is None:
+        if fn in ("estimate", "rank", "errors", "cache", "charts") and catalog is None:
             raise CatalogError("the prices are not loaded yet")
         if fn == "estimate":
             out = estimate_view(catalog, args)
@@ -470,6 +649,8 @@ def call(fn, args_json):
             out = rank_view(catalog, args)
         elif fn == "cache":
             out = cache_view(catalog, args)
+        elif fn == "charts":
+            out = charts_view(catalog, args)
         elif fn == "usage":
             out = usage_view(args.get("text", ""))
         elif fn == "tokens":

@@ -518,3 +518,135 @@ def extras_text(modes, tod, residency, fees):
     parts += [f"{residency_name(region)} {multiplier(factor)}" for region, factor in residency]
     parts += list(fees)
     return "; ".join(parts)
+
+
+# ---- charts (calculator/charts.py draws them; these are their words and numbers) -------------
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MILLION = Decimal(1_000_000)
+OFFICIAL = "Official price"
+
+
+def tick_usd(value):
+    """An axis value in USD, as short as exact: "$0", "$0.05", "$2.50", "$10", "$1,000"."""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return f"${value.to_integral_value():,}"
+    return rate(value)
+
+
+def tick_tokens(n):
+    """An axis value in tokens: "0", "500", "2.5K", "250K", "1M", "1.25M"."""
+    n = Decimal(n)
+    for size, unit in ((MILLION, "M"), (THOUSAND, "K")):
+        if n >= size:
+            return f"{EXACT.divide(n, size).normalize(EXACT):f}{unit}"
+    return f"{n.normalize(EXACT):f}"
+
+
+def month_tick(day):
+    """A date axis tick (a datetime.date): "Mar 2026"."""
+    return f"{MONTHS[day.month - 1]} {day.year}"
+
+
+def gateway_name(brand):
+    """The gateway's series in a chart's legend: "Relayhub price"."""
+    return f"{brand} price"
+
+
+def bucket_chart_title(requests):
+    return "Where the money goes: one request, by token bucket" + (
+        "" if requests == 1 else f" (the totals above are for {requests:,} such requests)")
+
+
+def chart_values_text(lines, brand):
+    """A chart's text alternative, one clause per bar group: "Output: $0.0300 official, $0.0105
+    at Relayhub; ...". lines: [(label, official text, gateway text)]."""
+    return "; ".join(f"{label}: {off} official, {gate if gate == NOT_OFFERED else gate + ' at ' + brand}"
+                     for label, off, gate in lines) + "."
+
+
+def curve_title(name):
+    return f"Cost of one request against prompt length: {name}"
+
+
+def curve_desc(name, wall, output, cliffs, here, brand):
+    """The prompt-length chart's text alternative. wall: the longest prompt the model takes;
+    cliffs: [(threshold, official usd text at it, official usd text one token above)];
+    here: (prompt tokens, official text, gateway text) for the request in the form."""
+    parts = [f"One request to {name} with a prompt from 0 to {tokens(wall)} tokens, its cache parts in this "
+             f"request's proportions and {tokens(output)} output tokens."]
+    for above, before, after in cliffs:
+        parts.append(f"Above {tokens(above)} tokens the long-context rates apply to the whole request: "
+                     f"{before} official at {tokens(above)} tokens, {after} one token more.")
+    parts.append(f"A prompt longer than {tokens(wall)} tokens is refused.")
+    prompt, off, gate = here
+    parts.append(f"This prompt: {tokens(prompt)} tokens, {off} official"
+                 + ("." if gate == NOT_OFFERED else f", {gate} at {brand}."))
+    return " ".join(parts)
+
+
+def curve_point_tip(prompt, who, amount):
+    """A point's tooltip on the prompt-length chart: "200,000 tokens: $0.6200 official"."""
+    return f"{tokens(prompt)} tokens: {amount} {who}"
+
+
+def cliff_mark(above):
+    return f"above {tokens(above)}: long-context rates"
+
+
+def wall_mark(limit):
+    return f"{tokens(limit)}: the longest prompt; longer is refused"
+
+
+def here_mark(prompt):
+    return f"this prompt: {tokens(prompt)}"
+
+
+def rank_chart_title(count, with_current):
+    return (f"The {count} cheapest models for this workload, all requests together"
+            + (", and the chosen model" if with_current else ""))
+
+
+def period_text(start, until, kind):
+    """A price period of a model's history: "until 2026-03-13", "2026-03-13 to 2026-10-07",
+    "since 2026-10-07", "from 2027-01-01 (announced)"."""
+    if kind == "scheduled":
+        return f"from {start} (announced)" + (f" until {until}" if until else "")
+    if start and until:
+        return f"{start} to {until}"
+    if until:
+        return f"until {until}"
+    return f"since {start}" if start else "always"
+
+
+def history_title(name):
+    return f"Price history of {name}: base rates per 1M tokens"
+
+
+def history_desc(lines, brand):
+    """The price history chart's text alternative: one clause per period. lines: [(period text,
+    official input, official output, gateway input, gateway output)], rates as rate() writes them."""
+    return "; ".join(f"{period}: input {i}, output {o} official; {gi} and {go} at {brand}"
+                     for period, i, o, gi, go in lines) + "."
+
+
+def rate_series(price_label, who):
+    """A price history line's name: "Input, official", "Output, Relayhub"."""
+    return f"{price_label}, {who}"
+
+
+def history_tip(period, price_label, who, value):
+    return f"{price_label}, {who}, {period}: {rate(value)}"
+
+
+def today_mark(day):
+    return f"this page: {day}"
+
+
+def retired_mark(day):
+    return f"retired {day}"
+
+
+def announced_mark(day):
+    return f"announced: from {day}"

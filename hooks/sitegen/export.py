@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from calculator import display
+from calculator.api import timeline
 from calculator.catalog import shift_day
 
 from hooks.sitegen.figures import Figures
@@ -83,16 +84,10 @@ def _rate_set(rates):
 def _periods(m, figs):
     """The model's price timeline: past, current and scheduled periods, each with the engine's
     base rates in force then ({from, until} are ISO dates, null where open)."""
-    bounds = [h.until for h in m.history] + [s.start for s in m.scheduled]
-    starts = [None] + bounds
-    ends = bounds + [None]
     out = []
-    for i, (start, end) in enumerate(zip(starts, ends)):
+    for start, end, kind, note in timeline(m):
         day = start or (shift_day(end, -1) if end else figs.at)   # a day inside the period
         official, gateway, _ = _rate_set(figs.rates(m, 0, at=day))
-        kind = "past" if i < len(m.history) else "current" if i == len(m.history) else "scheduled"
-        note = (m.history[i].note if kind == "past" else
-                m.scheduled[i - len(m.history) - 1].note if kind == "scheduled" else "")
         out.append({"from": start, "until": end, "kind": kind, "official": official, "gateway": gateway,
                     "note": note})
     return out

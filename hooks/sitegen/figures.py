@@ -8,7 +8,7 @@ rate string is written.
 import datetime
 
 from calculator import display
-from calculator.api import change_texts, estimate_view, modifiers_view, rank_view, rates_view
+from calculator.api import change_texts, estimate_view, history_view, modifiers_view, rank_view, rates_view
 from calculator.buckets import PRICE_FIELDS
 
 # Three standard workloads priced on every model page (and in the exports). Token counts follow
@@ -106,6 +106,10 @@ class Figures:
     def upcoming(self, model, cells=False):
         """The scheduled price changes after the build date, each as a sentence (or a table cell)."""
         return change_texts(model, self.at, write=display.change_cell if cells else display.change_text)
+
+    def history(self, model):
+        """The model's price periods as table rows and a step chart (calculator.api.history_view)."""
+        return history_view(self.catalog, model, self.at)
 
     def estimate(self, model, usage):
         """The engine's full view of one request on one model (for worked examples)."""

@@ -130,11 +130,12 @@ class Converter:
 
 _CODE = re.compile(r'<div class="(?:language-[\w-]+ )?highlight"[^>]*>.*?</pre></div>', re.S)
 _TABLE = re.compile(r"<table[ >].*?</table>", re.S)
+_SVG = re.compile(r"<svg[ >].*?</svg>", re.S)   # a chart: its table beside it says the same in words
 BIG_TABLE_ROWS = 20
 
 
 def search_html(html):
-    """A part as the search index reads it: without highlighted code and without tables of more
+    """A part as the search index reads it: without highlighted code, charts and tables of more
     than BIG_TABLE_ROWS rows (the models tables), so the search plugin parses O(prose)."""
-    html = _CODE.sub("", html)
+    html = _SVG.sub("", _CODE.sub("", html))
     return _TABLE.sub(lambda m: "" if m.group(0).count("<tr") > BIG_TABLE_ROWS + 1 else m.group(0), html)

@@ -135,6 +135,17 @@
     return path.split(".").reduce((o, k) => (o == null ? undefined : o[k]), obj);
   }
 
+  // An SVG the engine drew (calculator/charts.py escapes every text in it) replaces a chart box's
+  // picture. Parsed as XML, so nothing in it can run; a string that is not one SVG is ignored.
+  function placeSVG(box, text) {
+    if (!box || typeof text !== "string" || !text.startsWith("<svg")) return;
+    const svg = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
+    if (svg.localName === "svg" && !svg.getElementsByTagName("parsererror").length) {
+      box.replaceChildren(document.importNode(svg, true));
+      box.dataset.origin = "worker"; // as #pb-result's: the build-time picture is replaced
+    }
+  }
+
   function safeHref(url) {
     return typeof url === "string" && url.startsWith("https://") ? url : null;
   }
@@ -160,6 +171,7 @@
       this.fields = ["model", ...this.counts, "requests", "balance", "at", "mode", "residency", "time", "web_searches", "cache_hours"];
       this.estimateSeq = 0;
       this.rankSeq = 0;
+      this.chartsSeq = 0;
       this.tokens = null;
       this.dead = false;
       this.linkNotes = {}; // field -> a note about the link that opened the page, until edited
@@ -217,6 +229,23 @@
       const copy = this.root.getElementById("pb-copy-link");
       if (copy) copy.addEventListener("click", () => this.copyLink());
 
+      // The pictures (calculator/charts.py draws them in the worker): the ranking's comes with each
+      // ranking; the result's two follow a pause in typing, and only while they are on screen.
+      this.rankChart = this.root.querySelector('[data-chart="rank"]');
+      this.resultCharts = [...this.result.querySelectorAll("[data-chart]")];
+      this.chartsDirty = false;
+      this.chartsInView = false;
+      if (this.resultCharts.length && "IntersectionObserver" in window) {
+        this.observer = new IntersectionObserver((entries) => {
+          for (const e of entries) e.target.dataset.inView = e.isIntersecting ? "1" : "";
+          this.chartsInView = this.resultCharts.some((el) => el.dataset.inView === "1");
+          if (this.chartsInView && this.chartsDirty) this.drawCharts();
+        }, { rootMargin: "200px" });
+        for (const el of this.resultCharts) this.observer.observe(el);
+      } else {
+        this.chartsInView = true;
+      }
+
       startWorker(); // Pyodide starts as soon as the page opens; calls made before it is ready wait
       this.onEngine = () => this.showStatus();
       listeners.add(this.onEngine);
@@ -230,6 +259,8 @@
     destroy() {
       this.dead = true;
       listeners.delete(this.onEngine);
+      clearTimeout(this.chartsTimer);
+      if (this.observer) this.observer.disconnect();
     }
 
     showStatus() {
@@ -383,11 +414,28 @@
       }
       this.render(res);
       this.writeQuerySoon();
+      this.chartsSoon();
+    }
+
+    // The result's pictures a moment after the last change (off the keystroke-to-totals path).
+    chartsSoon() {
+      this.chartsDirty = true;
+      clearTimeout(this.chartsTimer);
+      this.chartsTimer = setTimeout(() => this.drawCharts(), 120);
+    }
+
+    async drawCharts() {
+      if (!this.chartsInView || !this.resultCharts.length) return; // drawn when scrolled to
+      this.chartsDirty = false;
+      const seq = ++this.chartsSeq;
+      const reply = await call("charts", this.args());
+      if (this.dead || seq !== this.chartsSeq || !reply.ok || reply.result.errors.length) return;
+      for (const box of this.resultCharts) placeSVG(box, reply.result[box.dataset.chart]);
     }
 
     async rank(ownChange) {
       const seq = ++this.rankSeq;
-      const args = { ...this.args(), family: this.family ? this.family.value : "" };
+      const args = { ...this.args(), family: this.family ? this.family.value : "", chart: Boolean(this.rankChart) };
       const reply = await call("rank", args);
       if (this.dead || seq !== this.rankSeq || !reply.ok) return;
       const res = reply.result;
@@ -398,6 +446,7 @@
       }
       this.message("family", this.linkNotes.family || "", "info");
       this.renderCompare(res.rows, args.model);
+      if (this.rankChart) placeSVG(this.rankChart, res.chart);
       // A family change alone: keep it in the link if the estimate on screen is the form's.
       if (ownChange && this.result.dataset.stale !== "true" && this.result.dataset.origin === "worker") this.writeQuerySoon();
     }
@@ -446,6 +495,8 @@
         });
         return;
       }
+      // New rows (other models, or the reader sorted the table): in rank order, then sorted again
+      // by the column the reader chose, if any (tablesort-init.js keeps the sorter on the table).
       if (!this.families) {
         this.families = new Map([...this.field("model").querySelectorAll("optgroup")]
           .map((g) => [g.dataset.family, g.label]));
@@ -463,6 +514,7 @@
         frag.append(tr);
       });
       body.replaceChildren(frag);
+      if (this.compare.pbTablesort) this.compare.pbTablesort.refresh();
     }
 
     filterModels() {

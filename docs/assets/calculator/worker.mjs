@@ -8,7 +8,7 @@
 //        this file's URL, so pass absolute ones. indexURL (folder of pyodide.mjs, with a trailing
 //        "/") defaults to the vendored ../pyodide/; lock: the "info" of its pyodide-lock.json.
 //   {id, fn, args}   a call: calculator.api.call(fn, JSON.stringify(args)); may be sent before
-//        "ready" (it waits). fn: a name calculator.api.call dispatches (estimate, rank, usage,
+//        "ready" (it waits). fn: a name calculator.api.call dispatches (estimate, rank, charts, usage,
 //        tokens, errors), or "vectors" with args {document: a tests/vectors/*.json document},
 //        answered {count, failures} by calculator.vectors. At init the prices text goes to
 //        calculator.api.load(text).

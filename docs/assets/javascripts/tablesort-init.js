@@ -31,7 +31,9 @@ function pbSortable(table) {
       if (row.cells[i] && !row.cells[i].hasAttribute("data-sort")) row.cells[i].setAttribute("data-sort", "");
     });
   });
-  new Tablesort(table);
+  // Kept on the table: a table whose rows are rewritten (the calculator's ranking) calls
+  // table.pbTablesort.refresh() to sort the new rows by the column the reader chose.
+  table.pbTablesort = new Tablesort(table);
 }
 
 // The filter box before a table (<input data-pb-filter>, shown only when this script runs): every

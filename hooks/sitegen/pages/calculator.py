@@ -57,10 +57,11 @@ def context(catalog, at):
     model = default_model(catalog, at)
     args = {**DEFAULT_WORKLOAD, "model": model.slug, "at": at}
     estimate = api.estimate_view(catalog, args)
-    ranked = api.rank_view(catalog, args)
+    ranked = api.rank_view(catalog, {**args, "chart": True})
+    charts = api.charts_view(catalog, args)
     cache = api.cache_view(catalog, {"model": model.slug, "at": at, "input": DEFAULT_WORKLOAD["input"],
                                      "output": DEFAULT_WORKLOAD["output"]})
-    problems = estimate["errors"] + ranked["errors"] + cache["errors"]
+    problems = estimate["errors"] + ranked["errors"] + charts["errors"] + cache["errors"]
     if problems:  # the defaults are ours: a failure here is a bug, not a data mistake
         raise ValueError(f"the calculator's default workload does not price: {problems}")
     groups = []
@@ -87,6 +88,8 @@ def context(catalog, at):
         "modes": list(display.MODE_LABELS.items()),
         "rows": estimate["rows"],
         "compare": compare,
+        "charts": charts,
+        "rank_chart": ranked["chart"],
         "families": [{"id": fid, "name": f.name, "label": f.label, "percent": display.ratio_percent(f.ratio)}
                      for fid, f in catalog.families.items()],
         "overrides": [{"name": m.name, "percent": display.ratio_percent(m.ratio), "note": m.ratio_note}

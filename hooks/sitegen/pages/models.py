@@ -55,7 +55,7 @@ def model_page(catalog, m, figs):
         upcoming=figs.upcoming(m), retired=status == "retired",
         ratio_text=display.ratio_text(plain(m.ratio), m.ratio_note),
         anthropic=family.provider == "anthropic" and bool(site["routes"].get("anthropic")),
-        modifiers=figs.modifiers(m),
+        modifiers=figs.modifiers(m), history=figs.history(m),
     )
     return Page(f"models/{m.slug}.md", markdown, edit_path=m.file or SITE_FILE, in_nav=False)
 
