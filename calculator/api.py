@@ -746,9 +746,10 @@ def cache_view(catalog, args):
         None if best is None else (best[1], best[0].break_even, display.usd(best[2].official),
                                    _money(best[2].gateway)["display"], best[3]),
         model.min_cache_tokens, prefix, requests, gap)
+    picture = "" if len(rows) < 2 else money_bars(catalog, rows, "pb-chart-cache", display.cache_chart_title(requests))
     return {"errors": [], "model": model.slug, "at": at, "prefix": prefix, "reuses": reuses, "minutes": minutes,
             "requests": requests, "gap_text": gap, "span_text": display.cache_span(requests, minutes, gap),
-            "uncached": plan.uncached, "answer": answer,
+            "uncached": plan.uncached, "answer": answer, "picture": picture,
             "omitted_text": display.cache_omitted(plan.omitted),
             "best": None if best is None else best[0].option.key, "rows": rows}
 

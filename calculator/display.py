@@ -603,6 +603,10 @@ def here_mark(prompt):
     return f"this prompt: {tokens(prompt)}"
 
 
+def cache_chart_title(requests):
+    return f"The prefix with and without a cache: all {requests:,} requests, each option"
+
+
 def rank_chart_title(count, with_current):
     return (f"The {count} cheapest models for this workload, all requests together"
             + (", and the chosen model" if with_current else ""))

@@ -32,6 +32,12 @@ def expect_cache_view(page, catalog, args):
     page.wait_for_function("n => document.querySelectorAll('#pb-cache-table tbody tr').length === n", arg=len(want))
     assert cache_rows(page) == want
     expect(page.locator('#pb-cache [data-cf="span_text"]')).to_have_text(view["span_text"])
+    # The picture: one bar per option and side, each the table's exact figure.
+    bars = page.locator("#pb-cache-picture rect.pb-bar").evaluate_all(
+        "bars => bars.map(b => [b.dataset.label, b.dataset.series, b.dataset.value])")
+    want_bars = [[r["label"], str(side), r[key]["exact"]] for side, key in enumerate(("gateway", "official"))
+                 for r in view["rows"] if r[key]["exact"] is not None]
+    assert sorted(bars) == sorted(want_bars)
     return view
 
 

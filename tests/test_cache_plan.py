@@ -2,6 +2,7 @@
 data's options, the texts, and the worker's JSON entry. The hand-computed figures are in
 tests/vectors/cache.json (run in CPython, Pyodide under Node and Chromium)."""
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -74,6 +75,17 @@ def test_real_data_claude_has_5_minute_and_1_hour_caches(real):
     # $3 input: none 10 x 50,000 x 3/1M = 1.5; 5m 50,000 x 3.75/1M + 9 x 50,000 x 0.30/1M = 0.1875 + 0.135
     assert (view["rows"][0]["official"]["exact"], five["official"]["exact"]) == ("1.5", "0.3225")
     assert view["answer"].startswith("Yes: the 5-minute cache pays from the 1st reuse and saves $1.1775")
+    # The picture draws the table: gateway and official bars per option, each the row's exact total,
+    # lengths on one scale (the no-cache official bar, $1.50, is the longest).
+    bars = re.findall(r'data-series="(\d)" data-label="([^"]+)" data-value="([^"]+)" x="[^"]+" y="[^"]+" '
+                      r'width="([^"]+)"', view["picture"])
+    want = {(str(i), r["label"], r[side]["exact"]) for i, side in enumerate(("gateway", "official"))
+            for r in view["rows"]}
+    assert {b[:3] for b in bars} == want and len(bars) == 6
+    widths = {(b[0], b[1]): Decimal(b[3]) for b in bars}
+    longest = widths[("1", "No cache")]
+    assert longest == max(widths.values())
+    assert abs(widths[("1", "5-minute cache")] / longest - Decimal("0.3225") / Decimal("1.5")) < Decimal("0.01")
 
 
 def test_real_data_openai_12_hour_only_where_priced(real):

@@ -24,7 +24,6 @@
   // ---- the worker, shared by every page ----------------------------------------------------
   const engine = { worker: null, boot: null, state: "idle", error: "", info: null, pending: new Map(), nextId: 1, starts: 0 };
   const MAX_PASTE = 1_000_000; // calculator.api.usage_view's limit: larger pastes are not sent
-  const MAX_PROMPT = 2_000_000; // calculator.api.MAX_PROMPT_CHARS
   const listeners = new Set(); // called with engine on "ready" / "failed"
 
   // assets/calculator/config.json, written by the build: {wheel, prices, pyodide, lock?}, each
@@ -579,8 +578,9 @@
         h("td", null, r.saving_text), h("td", null, r.break_even_text), h("td", null, r.note))));
       this.cache.dataset.stale = "false";
       this.cache.dataset.origin = "worker";
-      // The picture (#pb-cache-picture) listens for this: the same view, drawn.
-      this.cache.dispatchEvent(new CustomEvent("pricebook:cache", { detail: res, bubbles: true }));
+      const picture = this.root.getElementById("pb-cache-picture");
+      if (res.picture) placeSVG(picture, res.picture);
+      else picture.replaceChildren();
     }
 
     async paste() {
@@ -602,10 +602,6 @@
     async estimateTokens() {
       const text = this.field("prompt").value;
       const out = this.root.getElementById("pb-prompt-out");
-      if (text.length > MAX_PROMPT) {
-        out.textContent = `That is more than ${INT.format(MAX_PROMPT)} characters; paste a part and scale the estimate.`;
-        return;
-      }
       const reply = await call("tokens", { text });
       if (this.dead || !reply.ok) return;
       const r = reply.result;
