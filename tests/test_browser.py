@@ -755,6 +755,6 @@ def test_header_search_sends_a_pasted_error_to_the_lookup(page, site_url, catalo
     link = page.get_by_role("link", name="Match this error")
     expect(link).to_be_visible()
     link.click()
-    expect(page).to_have_url(re.compile(r"/errors/\?q="))
+    expect(page).to_have_url(re.compile(r"/errors/\?error="))
     expect(page.get_by_label("Paste your error", exact=True)).to_have_value(text)
     expect(page.locator(".pb-error-results li").first).to_have_attribute("data-family", family)

@@ -182,7 +182,34 @@ def test_retry_verdicts_and_costs_hint(built):
 def test_cause_comparison_table(built):
     md = built["errors/out-of-balance.md"].markdown
     assert "| Cause | Status | Duration | Tokens billed | provider_name / raw upstream body | Rotating the key |" in md
-    assert "| A stale key that only looks like a balance problem | 400 with the credit balance message |" in md
+    assert ("| [A stale key that only looks like a balance problem](#cause-stale-key) | 400 with the credit balance "
+            "message |") in md
+
+
+@pytest.mark.parametrize("path", ERROR_FILES, ids=lambda p: p.stem)
+def test_every_cause_has_its_anchor_and_the_question_links_them(built, path):
+    fam = _read(path)
+    md = built[f"errors/{fam['id']}.md"].markdown
+    causes = md.split("## Common causes")[1].split("## Fix steps")[0]
+    headings = re.findall(r"^### (\d+)\. (.*) \{ #cause-([a-z0-9-]+) \}$", causes, re.M)
+    assert [(int(n), i) for n, _, i in headings] == [(n, c["id"]) for n, c in enumerate(fam["causes"], 1)]
+    question = causes.split("\n### ")[0]     # above the first cause
+    assert f'!!! question "{render.text(fam["question"]["text"])}"' in question
+    titles = {c["id"]: c["title"] for c in fam["causes"]}
+    for a in fam["question"]["answers"]:
+        assert (f"    - {render.text(a['answer'])} &rarr; [{render.text(titles[a['cause']])}](#cause-{a['cause']})"
+                in question)
+
+
+def test_a_family_without_ids_or_question_renders_as_before():
+    fam = copy.deepcopy(next(f for f in _families() if f["id"] == "rate-limited"))
+    del fam["question"]
+    for cause in fam["causes"]:
+        cause.pop("id"), cause.pop("evidence", None)
+    cat = Catalog.from_dict(fixture_dict([fam]))
+    md = next(p for p in pages_errors.pages(cat, topics=TOPICS) if p.src_uri == "errors/rate-limited.md").markdown
+    assert "!!! question" not in md and "#cause-" not in md
+    assert "### 1. Too many requests or tokens per minute\n" in md
 
 
 def test_support_packet_and_links(built):
@@ -195,9 +222,13 @@ def test_support_packet_and_links(built):
 def test_links_between_pages_are_relative_md(built):
     pages = set(built) | {t["page"] for t in TOPICS["topics"] if "page" in t}
     for src, page in built.items():
+        anchors = set(re.findall(r"\{ #([a-z0-9-]+) \}$", page.markdown, re.M))
         for target in re.findall(r"\]\(([^)\s]+)\)", page.markdown):
             assert not target.startswith(("/", "http:")), (src, target)
             if target.startswith("https://"):
+                continue
+            if target.startswith("#"):     # a cause on this page
+                assert target[1:] in anchors, (src, target)
                 continue
             assert target.endswith(".md"), (src, target)
             resolved = Path("/", Path(src).parent, target).resolve().as_posix().lstrip("/")

@@ -1,19 +1,21 @@
 """The error lookup's JavaScript port (docs/assets/calculator/errors-match.js) ranks exactly as
-calculator/errors_match.rank does in CPython (`pricebook errors`), on every text of the project's
-error corpus (tests/test_errors_match.py CASES, every phrase, code and keyword of data/errors/*.yaml,
-every example body) and on hostile strings, in headless Chromium, with the rules the build wrote
+calculator/errors_match.rank does in CPython (`pricebook errors`), deciding cause and question
+included, on every text of the project's error corpus (tests/test_errors_match.py CASES and
+CAUSE_CASES, every phrase, code, keyword and cause evidence of data/errors/*.yaml, every example
+body) and on hostile strings, in headless Chromium, with the rules the build wrote
 into the troubleshooting index. Python lists a family's signals in a set's order (it varies with
 the hash seed), so evidence is compared as a sorted list; everything else as it is.
 """
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
 
 from calculator.errors_match import rank
-from test_errors_match import CASES, FAMILIES
+from test_errors_match import CASE_TEXTS, FAMILIES, TEXT
 
 HOSTILE = [
     "", " ", "\u3000\u2028\x1c\x1d\x1e\x1f\x85", "\ufeff429 out of balance", "429\ufeff",
@@ -39,7 +41,7 @@ HOSTILE = [
 
 
 def corpus():
-    texts = [c[2] for c in CASES] + HOSTILE
+    texts = CASE_TEXTS + HOSTILE
     for fam in FAMILIES:
         for p in fam.get("phrases", []):
             texts += [p["text"], p["text"].upper(), f"Error code: 400 - {p['text']}"]
@@ -48,6 +50,13 @@ def corpus():
         texts += [f'{{"{c.get("field", "code")}": "{c["value"]}"}}' for c in fam.get("codes", [])]
         texts += [k["text"] for k in (fam.get("match") or {}).get("keywords", [])]
         texts += [e["body"] for e in fam.get("examples", []) if isinstance(e.get("body"), str)]
+        first = fam["phrases"][0]["text"]
+        for cause in fam.get("causes", []):
+            for e in cause.get("evidence", []):
+                said = e.get("text") or (f"HTTP {e['status']}" if "status" in e else None)
+                if said:   # the evidence alone, and inside the family's own wording
+                    texts += [said, f"{first}: {said}", f"{first} {said.upper()} and more"]
+            texts.append(f"{first} {cause['title']}")
     return texts
 
 
@@ -79,6 +88,13 @@ def test_every_corpus_text_ranks_as_in_python(lookup):
                   if comparable(g) != comparable(rank(FAMILIES, t))]
     assert mismatches == []
     assert sum(1 for g in got if g) > 250   # the corpus is not trivially empty
+    decided = {(r["family"], r["cause"]["id"]) for g in got for r in g if r["cause"]}
+    with_evidence = {(f["id"], c["id"]) for f in FAMILIES for c in f["causes"] if c.get("evidence")}
+    # every cause with evidence is decided somewhere in the corpus, but those whose evidence a
+    # look-alike shares in full: only the question tells them apart
+    assert with_evidence - decided == {("out-of-balance", "stale-key"), ("upstream-provider-error", "provider-account-empty"),
+                                       ("upstream-provider-error", "provider-rate-limit")}
+    assert sum(1 for g in got for r in g if r["question"]) > 250
 
 
 def test_limits_and_non_text(lookup):
@@ -99,17 +115,55 @@ def test_the_box_answers_on_the_first_keystroke_without_pyodide(chromium, site_u
     page.on("request", lambda r: fetched.append(r.url))
     page.goto(f"{site_url}errors/")
     box = page.get_by_label("Paste your error", exact=True)
-    text = CASES[0][2]
+    text = CASE_TEXTS[0]
     box.fill(text[:-1])
     box.press_sequentially(text[-1])
     first = page.locator(".pb-error-results li").first
     expect(first).to_have_attribute("data-family", rank(FAMILIES, text)[0]["family"])
-    assert first.locator("a").get_attribute("href") == f"{site_url}errors/{CASES[0][0]}/"
+    assert first.locator("a").first.get_attribute("href") == f"{site_url}errors/out-of-balance/"
     shown = page.locator(".pb-error-results li").evaluate_all("els => els.map(e => e.dataset.family)")
     assert shown == [r["family"] for r in rank(FAMILIES, text)]
     assert not [u for u in fetched if "/assets/pyodide/" in u or "worker.mjs" in u or "catalog.json" in u]
     assert page.evaluate("window.pricebook.engine.starts") == 0
-    # ?q= fills the box and answers (the header search's "Match this error" link)
-    page.goto(f"{site_url}errors/?q=" + "prompt%20is%20too%20long%3A%20215000%20tokens")
+    # ?error= fills the box and answers (the header search's "Match this error" link)
+    page.goto(f"{site_url}errors/?error=" + "prompt%20is%20too%20long%3A%20215000%20tokens")
     expect(page.locator(".pb-error-results li").first).to_have_attribute("data-family", "context-too-long")
+    page.close()
+
+
+def test_the_answer_links_the_deciding_cause_and_asks_the_question(chromium, site_url):
+    """Anthropic's "credit balance is too low" names no cause (an empty account and a stale key say
+    it alike) and asks the balance question, whose answers open the causes' anchors; a router's
+    "can only afford" decides the cause, and the match links straight to its anchor."""
+    page = chromium.new_page()
+    page.goto(f"{site_url}errors/")
+    page.get_by_label("Paste your error", exact=True).fill(TEXT["Anthropic credits used up"])
+    first = page.locator(".pb-error-results > li").first
+    expect(first).to_have_attribute("data-family", "out-of-balance")
+    assert first.locator(".pb-error-cause").count() == 0
+    ask = page.locator(".pb-error-question")
+    expect(ask.locator("strong")).to_have_text(
+        "Does the dashboard show a positive balance for the key this request used?")
+    assert ask.locator("li").evaluate_all("els => els.map(e => e.dataset.cause)") == [
+        "balance-used-up", "request-too-large", "stale-key"]
+    stale = ask.locator('li[data-cause="stale-key"] a')
+    assert stale.get_attribute("href") == f"{site_url}errors/out-of-balance/#cause-stale-key"
+    stale.scroll_into_view_if_needed()
+    # Material keeps the scroll offset in history.state (debounced 100 ms) and, after an instant
+    # navigation, scrolls to that offset instead of the #anchor when it lands late: a reader does
+    # not click within 100 ms of scrolling, so neither does the test
+    page.wait_for_function("() => history.state && Math.abs(history.state.y - scrollY) < 1")
+    stale.click()
+    expect(page).to_have_url(f"{site_url}errors/out-of-balance/#cause-stale-key")
+    heading = page.locator("h3#cause-stale-key")
+    expect(heading).to_contain_text("A stale key that only looks like a balance problem")
+    expect(heading).to_be_in_viewport()
+
+    page.goto(f"{site_url}errors/?error=" + quote(TEXT["router that prices max_tokens first"]))
+    first = page.locator(".pb-error-results > li").first
+    expect(first).to_have_attribute("data-family", "out-of-balance")
+    want = f"{site_url}errors/out-of-balance/#cause-request-too-large"
+    assert first.locator("a").first.get_attribute("href") == want
+    expect(first.locator(".pb-error-cause")).to_have_text("Deciding cause: This request costs more than what is left")
+    assert first.locator(".pb-error-cause a").get_attribute("href") == want
     page.close()
