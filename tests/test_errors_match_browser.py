@@ -9,6 +9,8 @@ the hash seed), so evidence is compared as a sorted list; everything else as it 
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -17,6 +19,7 @@ from playwright.sync_api import expect
 from calculator.errors_match import rank
 from test_errors_match import CASE_TEXTS, FAMILIES, TEXT
 
+REPO_DATA = Path(__file__).resolve().parent.parent / "data"
 HOSTILE = [
     "", " ", "\u3000\u2028\x1c\x1d\x1e\x1f\x85", "\ufeff429 out of balance", "429\ufeff",
     "HTTP/1.1 \u0664\u0662\u0669 Too Many Requests",          # Arabic-Indic digits are \d in Python
@@ -166,4 +169,105 @@ def test_the_answer_links_the_deciding_cause_and_asks_the_question(chromium, sit
     assert first.locator("a").first.get_attribute("href") == want
     expect(first.locator(".pb-error-cause")).to_have_text("Deciding cause: This request costs more than what is left")
     assert first.locator(".pb-error-cause a").get_attribute("href") == want
+    page.close()
+
+
+# ---- issue 14's "Tests it must have" for the lookup ----------------------------------------------
+
+SHOWN = """(texts) => {
+    const area = document.getElementById("pb-error-text");
+    return texts.map((t) => {
+        area.value = t;
+        area.dispatchEvent(new Event("input"));
+        const ask = document.querySelector(".pb-error-question");
+        return {
+            matches: [...document.querySelectorAll(".pb-error-results > li")].map((li) => {
+                const cause = li.querySelector(".pb-error-cause");
+                return [li.dataset.family, li.querySelector("a").href, cause ? cause.dataset.cause : null];
+            }),
+            question: ask.hidden ? null : [ask.querySelector("strong").textContent,
+                [...ask.querySelectorAll("li")].map((li) => [li.dataset.cause, li.querySelector("a").href])],
+        };
+    });
+}"""
+
+
+def test_lookup_answers_like_the_cli_with_pyodide_blocked(chromium, built_site, monkeypatch, capsys):
+    """With Pyodide refused by the server and by the browser, the box answers every text of the
+    corpus as `pricebook errors --json` does: the same pages in the same order, each link to the
+    deciding cause's anchor when there is one, and the best match's question with its answers."""
+    from browser_site import serve
+    from hooks import cli
+
+    catalog = cli._load(str(REPO_DATA)).catalog
+    monkeypatch.setattr(cli, "_load", lambda data, strict=False: type("R", (), {"catalog": catalog}))
+
+    def cli_json(text):
+        assert cli.main(["errors", "--json", text]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    texts = [t for t in corpus() if t.strip()]
+    with serve(built_site, hide=("assets/pyodide/",)) as base:
+        page = chromium.new_page()
+        errors, asked = [], []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("request", lambda r: asked.append(r.url))
+        page.route("**/assets/pyodide/**", lambda route: route.abort())
+        page.goto(f"{base}errors/")
+        expect(page.get_by_label("Paste your error", exact=True)).to_be_visible()
+        shown = page.evaluate(SHOWN, texts)
+        assert not [u for u in asked if "/assets/pyodide/" in u or "worker.mjs" in u]
+        assert page.evaluate("window.pricebook.engine.starts") == 0
+        assert errors == []
+        page.close()
+    mismatches = []
+    for text, got in zip(texts, shown):
+        want = cli_json(text)
+        expected = {
+            "matches": [[m["family"], base + (m["cause"] or m)["url"], (m["cause"] or {}).get("id")] for m in want],
+            "question": None if not want or not want[0]["question"] else [
+                want[0]["question"]["text"], [[a["cause"], base + a["url"]] for a in want[0]["question"]["answers"]]],
+        }
+        if got != expected:
+            mismatches.append((text[:60], got, expected))
+    assert mismatches == []
+    assert sum(1 for s in shown if s["matches"]) > 250 and sum(1 for s in shown if s["question"]) > 200
+
+
+# The issue's three pasted texts that the header search once answered with "No matching documents"
+PASTED = [
+    TEXT["seed 001: 402 with provider_name, user balance positive"],     # the OpenRouter/DeepSeek 402
+    TEXT["another gateway's insufficient_balance body"],                 # the insufficient_balance JSON
+    TEXT["Anthropic credits used up"],                                    # Anthropic's credit balance JSON
+]
+
+
+@pytest.mark.parametrize("text", PASTED, ids=["openrouter-402", "insufficient-balance", "anthropic-credit"])
+def test_header_search_hands_each_pasted_error_to_the_lookup(chromium, site_url, text):
+    """Pasted into the header search, each text offers "Match this error"; following it shows the
+    lookup's answer, the same as `pricebook errors`, in view and not under the search overlay."""
+    page = chromium.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(f"{site_url}models/")
+    search = page.locator(".md-search__input")
+    search.click()
+    search.fill(text)
+    typed = search.input_value()     # a one-line field: the paste's line breaks became spaces
+    best = rank(FAMILIES, typed)[0]
+    assert best["family"] == rank(FAMILIES, text)[0]["family"]
+    link = page.get_by_role("link", name="Match this error")
+    expect(link).to_be_visible()
+    link.click()
+    expect(page).to_have_url(re.compile(r"/errors/\?error="))
+    expect(page.get_by_label("Paste your error", exact=True)).to_have_value(typed)
+    first = page.locator(".pb-error-results > li").first
+    expect(first).to_have_attribute("data-family", best["family"])
+    assert page.locator("[data-md-toggle=search]").is_checked() is False    # the search overlay is closed
+    top = first.locator("a").first
+    assert top.get_attribute("href") == site_url + (best["cause"] or best)["url"]
+    top.scroll_into_view_if_needed()
+    assert top.evaluate("a => { const r = a.getBoundingClientRect(); "
+                        "return a.contains(document.elementFromPoint(r.left + 2, r.top + r.height / 2)); }")
+    if best["question"]:
+        expect(page.locator(".pb-error-question strong")).to_have_text(best["question"]["text"])
     page.close()
