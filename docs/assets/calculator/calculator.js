@@ -560,6 +560,7 @@
         "No troubleshooting page matches that text. Browse the families below.";
     };
     area.addEventListener("input", run);
+    window.pricebookErrors.warm(compiled); // the patterns compiled before the first paste, in tasks of their own
     const q = new URLSearchParams(location.search).get("error");
     if (q) {
       area.value = q;
