@@ -556,6 +556,28 @@ def test_cli_errors_end_to_end(capsys):
     assert "errors/out-of-balance/" in capsys.readouterr().out.splitlines()[0]
 
 
+def test_cli_errors_prints_the_deciding_cause_and_the_question(capsys):
+    from hooks import cli
+    # Anthropic's credit message: no cause decided (an empty account or a stale key), the question
+    assert cli.main(["errors", "--data", str(DATA), "Your credit balance is too low to access the Anthropic API. "
+                     "Please go to Plans & Billing to upgrade or purchase credits."]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "errors/out-of-balance/" in lines[0] and "deciding cause" not in lines[1]
+    assert lines[1] == "        ask: Does the dashboard show a positive balance for the key this request used?"
+    assert lines[2] == ("          No, it shows zero or a few cents. -> The key's balance is used up  "
+                        "errors/out-of-balance/#cause-balance-used-up")
+    assert lines[4] == ("          Yes, yet even a tiny request with that key is refused. -> A stale key that only looks "
+                        "like a balance problem  errors/out-of-balance/#cause-stale-key")
+    # a router's "can only afford": the cause is decided, with the evidence that decided it
+    assert cli.main(["errors", "--data", str(DATA), "402 This request requires more credits, or fewer max_tokens. "
+                     "You requested up to 16384 tokens, but can only afford 3021."]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == ("        deciding cause: This request costs more than what is left  "
+                        "errors/out-of-balance/#cause-request-too-large  (phrase 'can only afford', "
+                        "phrase 'This request requires more credits, or fewer max_tokens')")
+    assert lines[2].startswith("        ask: Does the dashboard show a positive balance")
+
+
 def test_cross_references_between_pages_are_links():
     """A mention of another troubleshooting page (or the models page) in the data's text is a link
     on the real data's pages; names that match no page, or more than one, stay text."""
