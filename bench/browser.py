@@ -251,8 +251,10 @@ def _first_figure(context, url, case, timeout=90_000):
     return out
 
 
-def _stock(context, url, timeout=90_000):
+def _stock(context, url, timeout=90_000, prepare=None):
     page = context.new_page()
+    if prepare:
+        prepare(page)     # e.g. bench/lookup.py's throttling
     counter = Bytes(page)
     page.goto(url)
     page.wait_for_function("() => performance.getEntriesByName('bare:ready').length > 0", timeout=timeout)
@@ -262,14 +264,20 @@ def _stock(context, url, timeout=90_000):
     return ms, counter
 
 
+def stock_pages():
+    """{site path: bytes} of the blank page with a stock loadPyodide() (bench-stock/index.html),
+    served beside the site, never written into it."""
+    stock_dir = REPO / "node_modules" / "pyodide"
+    return {"bench-stock/index.html": BLANK_HTML.encode(), "bench-stock/main.mjs": BLANK_MAIN.encode(),
+            "bench-stock/worker.mjs": BLANK_WORKER.encode(),
+            **{f"bench-stock/pyodide/{f}": (stock_dir / f).read_bytes() for f in STOCK}}
+
+
 def measure(site_dir, quick=False, log=print):
     from playwright.sync_api import sync_playwright
     from bench import synth
 
-    stock_dir = REPO / "node_modules" / "pyodide"
-    blank = {"bench-stock/index.html": BLANK_HTML.encode(), "bench-stock/main.mjs": BLANK_MAIN.encode(),
-             "bench-stock/worker.mjs": BLANK_WORKER.encode(),
-             **{f"bench-stock/pyodide/{f}": (stock_dir / f).read_bytes() for f in STOCK}}  # served, never written
+    blank = stock_pages()
     runs = 1 if quick else 5
     case = first_figure_case()
     probes = VISIBLE_PROBE + FIRST_FIGURE_PROBE % json.dumps(case[2])

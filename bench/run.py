@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run.py                 # build + engine + browser, writes bench/results/
     .venv/bin/python bench/run.py --quick         # fewer sizes and runs (a smoke run; writes nothing)
-    .venv/bin/python bench/run.py --only engine   # one part: build | engine | browser (writes nothing)
+    .venv/bin/python bench/run.py --only engine   # one part: build | engine | corpus | browser | lookup (writes nothing)
     .venv/bin/python bench/run.py --only engine --merge   # re-measure one part into results/latest.json
     .venv/bin/python bench/run.py --profile build # cProfile of one generated build of 1,000 models
 
@@ -28,7 +28,7 @@ if str(REPO) not in sys.path:
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 RESULTS = REPO / "bench" / "results"
-PARTS = ("build", "engine", "corpus", "browser")
+PARTS = ("build", "engine", "corpus", "browser", "lookup")
 
 
 def log(*args):
@@ -193,6 +193,22 @@ def markdown(results):
             for k, t in (br.get("targets") or {}).items():
                 if isinstance(t, dict) and "met" in t:
                     targets.append((t.get("name", k), t))
+    lk = results.get("lookup") or {}
+    if lk:
+        out += ["## Error lookup", ""]
+        if "error" in lk:
+            out += [f"Not measured: {lk['error'].splitlines()[0]}", ""]
+        else:
+            out += [f"Troubleshooting index, a fresh context per run ({lk['runs']} runs per profile), one of issue 14's "
+                    "pasted errors once the page is loaded and the box ready; medians, ms.", "",
+                    "| profile | box ready | first answer after the paste | (max) | first answer after navigation "
+                    "| stock loadPyodide() | ratio |", "|---|---:|---:|---:|---:|---:|---:|"]
+            for name, f in lk["profiles"].items():
+                out.append(f"| {name} | {_fmt(f['interactive_ms'])} | {_fmt(f['first_answer_after_interactive_ms'])} | "
+                           f"{_fmt(f['first_answer_after_interactive_max_ms'])} | {_fmt(f['first_answer_ms'])} | "
+                           f"{_fmt(f['stock_pyodide_ms'])} | {_fmt(f['first_answer_ratio'])} |")
+            out.append("")
+            targets += [(t["name"], t) for t in lk["targets"].values()]
     if targets:
         out += ["## Targets", "", "| target | limit | measured | met |", "|---|---|---:|:---:|"]
         for name, t in targets:
@@ -247,6 +263,9 @@ def main(argv=None):
         run_part("corpus", lambda: corpus.run(quick=ns.quick, log=log), results)
     if "browser" in parts:
         run_part("browser", lambda: browser_part(ns.quick), results)
+    if "lookup" in parts:
+        from bench import lookup
+        run_part("lookup", lambda: lookup.run(quick=ns.quick, log=log), results)
     results["total_seconds"] = round(time.perf_counter() - t0, 1)
 
     if ns.merge:  # e.g. the engine figures of a full run taken while the machine was busy

@@ -15,8 +15,10 @@ TIMES = "\u00d7"
 
 
 def usd(amount):
-    """A cost: half-up to 4 decimal places with thousands separators; a non-zero amount that would
-    round to $0.0000 is shown with two significant digits instead, so a real cost never reads as $0."""
+    """A cost that reads like money: half-up to 4 decimal places, trailing zeros dropped down to
+    whole cents, thousands separators ("$25.00", "$12.50", "$0.3125", "$1.234", "$1,234.56"); a
+    non-zero amount that would round to $0.0000 is shown with two significant digits instead
+    ("$0.0000012"), so a real cost never reads as $0."""
     if not isinstance(amount, Decimal):
         amount = Decimal(amount)
     sign = ""
@@ -29,9 +31,10 @@ def usd(amount):
         if small.adjusted() > amount.adjusted():  # rounding carried (0.0000099996 -> 0.0000100)
             small = small.quantize(Decimal(1).scaleb(exponent + 1), context=EXACT)
         return f"{sign}${format(small, 'f')}"
+    places = max(2, len(f"{rounded:f}".rstrip("0").partition(".")[2]))   # whole cents at least
     if rounded >= THOUSAND:  # the separator costs a slower format: only where it shows
-        return f"{sign}${rounded:,.{DISPLAY_PLACES}f}"
-    return f"{sign}${rounded:f}"
+        return f"{sign}${rounded:,.{places}f}"
+    return f"{sign}${rounded:.{places}f}"
 
 
 def rate(value):

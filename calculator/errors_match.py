@@ -21,6 +21,13 @@ Signals can weigh against a family (negative weights): that is how look-alikes s
 402 "Insufficient Balance" carrying provider_name moves from out-of-balance to the upstream page.
 Ties go to the family whose best phrase hit is longest, then to the lower `order` (the index
 order), then to the id, so the result does not depend on the order the families are given in.
+
+Within each family found, the causes' `evidence` (phrases, statuses, signals, each weighing 1
+unless it says otherwise) picks the deciding cause: the one cause whose evidence in the text adds
+up to the most, above zero and ahead of every other cause (a tie picks none: the look-alikes say
+the same thing). With it comes the family's `question`, the one question whose answers point at
+the causes that look alike, unless the deciding cause is none of those. Causes link to their
+page anchor #cause-<id>.
 """
 import re
 
@@ -226,9 +233,86 @@ def prepare(text):
     return (f" {normalize(text)} ", _statuses(text), _values(text), _signals(text))
 
 
+def cause_rules(fam):
+    """The family's causes that have an id, as the deciding-cause step reads them: [{"id",
+    "title", "anchor", "evidence": [{"kind": "text", "n", "ascii"} | {"kind": "status", "code"} |
+    {"kind": "signal", "name"}, each with "w" and "label"]}]. The browser's port reads this too."""
+    out = []
+    for cause in _list(fam.get("causes")):
+        if not isinstance(cause, dict) or not isinstance(cause.get("id"), str):
+            continue
+        evidence = []
+        for e in _list(cause.get("evidence")):
+            if not isinstance(e, dict):
+                continue
+            w = _int(e.get("weight"), 1)
+            if isinstance(e.get("text"), str):
+                needle = normalize(e["text"])
+                if needle:
+                    evidence.append({"kind": "text", "n": needle, "ascii": needle.isascii(), "w": w,
+                                     "label": f"phrase {e['text']!r}"})
+            elif isinstance(e.get("status"), int) and not isinstance(e.get("status"), bool):
+                evidence.append({"kind": "status", "code": e["status"], "w": w, "label": f"status {e['status']}"})
+            elif e.get("signal") in SIGNALS:
+                evidence.append({"kind": "signal", "name": e["signal"], "w": w, "label": f"signal {e['signal']}"})
+        out.append({"id": cause["id"], "title": str(cause.get("title", cause["id"])),
+                    "anchor": f"cause-{cause['id']}", "evidence": evidence})
+    return out
+
+
+def question_rules(fam, causes):
+    """The family's question with each answer's cause title and anchor, or None."""
+    q = fam.get("question")
+    if not isinstance(q, dict) or not isinstance(q.get("text"), str):
+        return None
+    by_id = {c["id"]: c for c in causes}
+    answers = [{"answer": str(a.get("answer", "")), "cause": a["cause"], "title": by_id[a["cause"]]["title"],
+                "anchor": by_id[a["cause"]]["anchor"]}
+               for a in _list(q.get("answers")) if isinstance(a, dict) and a.get("cause") in by_id]
+    return {"text": q["text"], "answers": answers} if answers else None
+
+
+def decide(causes, prepared):
+    """(cause rule, evidence labels) of the one cause the text points at, or None."""
+    norm, statuses, _, signals = prepared
+    best, tied = None, False
+    for cause in causes:
+        score, labels = 0, []
+        for e in cause["evidence"]:
+            if ((e["kind"] == "text" and _contains(norm, e["n"])) or
+                    (e["kind"] == "status" and e["code"] in statuses) or
+                    (e["kind"] == "signal" and e["name"] in signals)):
+                score += e["w"]
+                labels.append(e["label"])
+        if score > 0 and (best is None or score > best[0]):
+            best, tied = (score, cause, labels), False
+        elif best is not None and score == best[0]:
+            tied = True
+    return None if best is None or tied else best[1:]
+
+
+def _answer(fid, causes, question, prepared):
+    """The deciding cause and the question of one ranked family, with page URLs."""
+    page = f"errors/{fid}/"
+    picked = decide(causes, prepared)
+    cause = None
+    if picked:
+        rule, labels = picked
+        cause = {"id": rule["id"], "title": rule["title"], "url": f"{page}#{rule['anchor']}", "evidence": labels}
+    if question and cause and all(a["cause"] != cause["id"] for a in question["answers"]):
+        question = None     # the evidence settled it outside the look-alikes the question separates
+    if question:
+        question = {"text": question["text"], "answers": [
+            {"answer": a["answer"], "cause": a["cause"], "title": a["title"], "url": f"{page}#{a['anchor']}"}
+            for a in question["answers"]]}
+    return {"cause": cause, "question": question}
+
+
 def rank(families, text, limit=5):
-    """[{"family", "title", "url", "score", "evidence"}, ...] best first, families scoring above
-    zero only; url is site-relative ("errors/<id>/")."""
+    """[{"family", "title", "url", "score", "evidence", "cause", "question"}, ...] best first,
+    families scoring above zero only; url is site-relative ("errors/<id>/"); cause is the deciding
+    cause ({"id", "title", "url" with its #cause-<id> anchor, "evidence"}) or None; question is
+    {"text", "answers": [{"answer", "cause", "title", "url"}]} or None."""
     if not isinstance(text, str) or not text.strip():
         return []
     families = [f for f in (families or ()) if isinstance(f, dict) and isinstance(f.get("id"), str)]
@@ -247,9 +331,13 @@ def rank(families, text, limit=5):
             scored.append((-score, -best, place, fam, score, evidence))
     scored.sort(key=lambda row: row[:3])
     limit = max(0, int(limit)) if isinstance(limit, int) else 5
-    return [{"family": fam["id"], "title": fam.get("title", fam["id"]), "url": f"errors/{fam['id']}/",
-             "score": score, "evidence": evidence}
-            for _, _, _, fam, score, evidence in scored[:limit]]
+    out = []
+    for _, _, _, fam, score, evidence in scored[:limit]:
+        causes = cause_rules(fam)
+        out.append({"family": fam["id"], "title": fam.get("title", fam["id"]), "url": f"errors/{fam['id']}/",
+                    "score": score, "evidence": evidence,
+                    **_answer(fam["id"], causes, question_rules(fam, causes), prepared)})
+    return out
 
 
 # ---- the same rules as data, for the browser's port (docs/assets/calculator/errors-match.js) ----
@@ -292,8 +380,9 @@ def _unicode():
 
 def browser_rules(families):
     """Everything rank() reads, as JSON-ready data: the families' phrases, statuses, codes,
-    keywords and signal weights already normalized and weighed by the functions above, the
-    evidence labels as rank() writes them, and the regular expressions' Python sources. The
+    keywords and signal weights already normalized and weighed by the functions above, their
+    causes' evidence and question (cause_rules, question_rules), the evidence labels as rank()
+    writes them, and the regular expressions' Python sources. The
     browser's port scores with these and with no rule of its own."""
     fams = [f for f in (families or ()) if isinstance(f, dict) and isinstance(f.get("id"), str)]
     shared = _shared_phrases(fams)
@@ -325,12 +414,14 @@ def browser_rules(families):
                 keywords.append({"n": needle, "ascii": needle.isascii(), "w": _int(k.get("weight"), 0),
                                  "label": f"keyword {k.get('text')!r}"})
         weights = match.get("signals") if isinstance(match.get("signals"), dict) else {}
+        causes = cause_rules(fam)
         out.append({
             "id": fam["id"], "title": fam.get("title", fam["id"]), "order": _int(fam.get("order"), 100),
             "phrases": [phrase(p) for p in _list(fam.get("phrases")) if isinstance(p, dict)],
             "shared": [phrase(p, half=True) for p in shared.get(fam["id"], ())],
             "statuses": statuses, "codes": codes, "keywords": keywords,
             "signals": {name: _int(weights.get(name), 0) for name in SIGNALS},
+            "causes": causes, "question": question_rules(fam, causes),
         })
     patterns = {name: {"source": rx.pattern, "ignorecase": bool(rx.flags & re.I)} for name, rx in (
         ("status", _STATUS), ("status_context", _STATUS_CONTEXT), ("field", _FIELD), ("upstream", _UPSTREAM),

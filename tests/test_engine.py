@@ -77,9 +77,9 @@ def test_catalog_round_trips_through_its_dict():
 
 def test_display_rule_never_shows_nonzero_as_zero():
     assert format_usd(Decimal("0.000000001")) == "$0.0000000010"
-    assert format_usd(Decimal("12345678.9")) == "$12,345,678.9000"
-    assert format_usd(Decimal("999.99995")) == "$1,000.0000" and format_usd(Decimal("999.99994")) == "$999.9999"
-    assert format_usd(Decimal("-1234.56785")) == "-$1,234.5679" and format_usd(Decimal("0")) == "$0.0000"
+    assert format_usd(Decimal("12345678.9")) == "$12,345,678.90"
+    assert format_usd(Decimal("999.99995")) == "$1,000.00" and format_usd(Decimal("999.99994")) == "$999.9999"
+    assert format_usd(Decimal("-1234.56785")) == "-$1,234.5679" and format_usd(Decimal("0")) == "$0.00"
     assert format_usd(Decimal("0.00000999995")) == "$0.000010"   # the rounding carries: still two digits
 
 
@@ -90,7 +90,13 @@ def test_display_rule_is_half_up_to_4_places_with_separators(units, places):
     rounded = abs(amount).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
     sign = "-" if amount < 0 else ""
     if rounded or not amount:
-        assert format_usd(amount) == f"{sign}${rounded:,.4f}"
+        shown = format_usd(amount)
+        assert shown.startswith(f"{sign}$")
+        digits = shown[len(sign) + 1:].replace(",", "")
+        assert Decimal(digits) == rounded                 # the value rounded half-up to 4 places
+        cents = digits.partition(".")[2]
+        assert 2 <= len(cents) <= 4 and (len(cents) == 2 or not cents.endswith("0"))   # no zero past the cents
+        assert shown == f"{sign}${Decimal(digits):,}"     # thousands separators
     else:  # two significant digits, never $0
         shown = Decimal(format_usd(amount).replace("$", ""))
         assert shown != 0 and len(shown.as_tuple().digits) == 2

@@ -182,7 +182,34 @@ def test_retry_verdicts_and_costs_hint(built):
 def test_cause_comparison_table(built):
     md = built["errors/out-of-balance.md"].markdown
     assert "| Cause | Status | Duration | Tokens billed | provider_name / raw upstream body | Rotating the key |" in md
-    assert "| A stale key that only looks like a balance problem | 400 with the credit balance message |" in md
+    assert ("| [A stale key that only looks like a balance problem](#cause-stale-key) | 400 with the credit balance "
+            "message |") in md
+
+
+@pytest.mark.parametrize("path", ERROR_FILES, ids=lambda p: p.stem)
+def test_every_cause_has_its_anchor_and_the_question_links_them(built, path):
+    fam = _read(path)
+    md = built[f"errors/{fam['id']}.md"].markdown
+    causes = md.split("## Common causes")[1].split("## Fix steps")[0]
+    headings = re.findall(r"^### (\d+)\. (.*) \{ #cause-([a-z0-9-]+) \}$", causes, re.M)
+    assert [(int(n), i) for n, _, i in headings] == [(n, c["id"]) for n, c in enumerate(fam["causes"], 1)]
+    question = causes.split("\n### ")[0]     # above the first cause
+    assert f'!!! question "{render.text(fam["question"]["text"])}"' in question
+    titles = {c["id"]: c["title"] for c in fam["causes"]}
+    for a in fam["question"]["answers"]:
+        assert (f"    - {render.text(a['answer'])} &rarr; [{render.text(titles[a['cause']])}](#cause-{a['cause']})"
+                in question)
+
+
+def test_a_family_without_ids_or_question_renders_as_before():
+    fam = copy.deepcopy(next(f for f in _families() if f["id"] == "rate-limited"))
+    del fam["question"]
+    for cause in fam["causes"]:
+        cause.pop("id"), cause.pop("evidence", None)
+    cat = Catalog.from_dict(fixture_dict([fam]))
+    md = next(p for p in pages_errors.pages(cat, topics=TOPICS) if p.src_uri == "errors/rate-limited.md").markdown
+    assert "!!! question" not in md and "#cause-" not in md
+    assert "### 1. Too many requests or tokens per minute\n" in md
 
 
 def test_support_packet_and_links(built):
@@ -195,9 +222,13 @@ def test_support_packet_and_links(built):
 def test_links_between_pages_are_relative_md(built):
     pages = set(built) | {t["page"] for t in TOPICS["topics"] if "page" in t}
     for src, page in built.items():
+        anchors = set(re.findall(r"\{ #([a-z0-9-]+) \}$", page.markdown, re.M))
         for target in re.findall(r"\]\(([^)\s]+)\)", page.markdown):
             assert not target.startswith(("/", "http:")), (src, target)
             if target.startswith("https://"):
+                continue
+            if target.startswith("#"):     # a cause on this page
+                assert target[1:] in anchors, (src, target)
                 continue
             assert target.endswith(".md"), (src, target)
             resolved = Path("/", Path(src).parent, target).resolve().as_posix().lstrip("/")
@@ -523,6 +554,28 @@ def test_cli_errors_end_to_end(capsys):
     assert out[0]["family"] == "upstream-provider-error" and out[0]["url"] == "errors/upstream-provider-error/"
     assert cli.main(["errors", "--data", str(DATA), "429 out of balance"]) == 0
     assert "errors/out-of-balance/" in capsys.readouterr().out.splitlines()[0]
+
+
+def test_cli_errors_prints_the_deciding_cause_and_the_question(capsys):
+    from hooks import cli
+    # Anthropic's credit message: no cause decided (an empty account or a stale key), the question
+    assert cli.main(["errors", "--data", str(DATA), "Your credit balance is too low to access the Anthropic API. "
+                     "Please go to Plans & Billing to upgrade or purchase credits."]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "errors/out-of-balance/" in lines[0] and "deciding cause" not in lines[1]
+    assert lines[1] == "        ask: Does the dashboard show a positive balance for the key this request used?"
+    assert lines[2] == ("          No, it shows zero or a few cents. -> The key's balance is used up  "
+                        "errors/out-of-balance/#cause-balance-used-up")
+    assert lines[4] == ("          Yes, yet even a tiny request with that key is refused. -> A stale key that only looks "
+                        "like a balance problem  errors/out-of-balance/#cause-stale-key")
+    # a router's "can only afford": the cause is decided, with the evidence that decided it
+    assert cli.main(["errors", "--data", str(DATA), "402 This request requires more credits, or fewer max_tokens. "
+                     "You requested up to 16384 tokens, but can only afford 3021."]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == ("        deciding cause: This request costs more than what is left  "
+                        "errors/out-of-balance/#cause-request-too-large  (phrase 'can only afford', "
+                        "phrase 'This request requires more credits, or fewer max_tokens')")
+    assert lines[2].startswith("        ask: Does the dashboard show a positive balance")
 
 
 def test_cross_references_between_pages_are_links():

@@ -156,6 +156,137 @@ CASES = [
 ]
 
 
+# ---- the deciding cause and the question ---------------------------------------------------------
+# (family, cause the text itself proves or None when look-alikes tie, question asked?, text). A tie
+# is the point for the look-alikes: Anthropic's "credit balance is too low" is an empty account or a
+# stale key, so the answer names no cause and asks the balance question instead.
+TEXT = {name: text for _, name, text in CASES}
+CAUSE_CASES = [
+    ("out-of-balance", None, True, TEXT["Anthropic credits used up"]),
+    ("out-of-balance", None, True, TEXT["gateway 429, raw HTTP"]),
+    ("out-of-balance", "balance-used-up", True, TEXT["OpenAI insufficient_quota, Python SDK"]),
+    ("out-of-balance", "request-too-large", True, TEXT["router that prices max_tokens first"]),
+    ("out-of-balance", "retries-spent", False,
+     "INFO:openai._base_client:Retrying request to /chat/completions in 0.8 seconds\n"
+     "openai.RateLimitError: Error code: 429 - out of balance (insufficient_balance)"),
+    ("upstream-provider-error", None, True, TEXT["seed 001: 402 with provider_name, user balance positive"]),
+    ("upstream-provider-error", "own-key-empty", False, TEXT["is_byok only"]),
+    ("upstream-provider-error", "request-rejected", True,
+     '400 {"error":{"message":"Provider returned error","code":400,"metadata":{"raw":"{\\"error\\":'
+     '{\\"message\\":\\"Invalid tool schema\\"}}","provider_name":"Anthropic","is_byok":false}}}'),
+    ("rate-limited", "provider-limit", False,
+     '429 {"error":{"message":"Rate limit exceeded","code":429,"metadata":{"provider_name":"Anthropic",'
+     '"is_byok":false}}}'),
+    ("invalid-key", "stale-key", True, TEXT["seed 003: credit balance from a stale key, fast and unbilled"]),
+    ("invalid-key", None, True, TEXT["OpenAI 401"]),
+    ("invalid-key", "wrong-header", False,
+     '{"type":"error","error":{"type":"authentication_error","message":"x-api-key header is required"}}'),
+    ("rate-limited", "per-minute-limit", True, TEXT["OpenAI RPM with retry-after"]),
+    ("rate-limited", "retry-storm", True, TEXT["SDK retry log"]),
+    ("rate-limited", None, True, TEXT["Gemini RESOURCE_EXHAUSTED"]),
+    ("context-too-long", "history-grew", True, TEXT["Anthropic prompt too long"]),
+    ("context-too-long", "output-above-max", False, TEXT["Anthropic output limit"]),
+    ("context-too-long", "body-too-large", True, TEXT["Anthropic 413"]),
+    ("context-too-long", "max-tokens-reserves", True,
+     '{"type":"error","error":{"type":"invalid_request_error","message":"input length and `max_tokens` exceed '
+     'context limit: 180000 + 64000 > 200000, decrease input length or `max_tokens` and try again"}}'),
+    ("context-too-long", "cut-off", False,
+     '{"id":"msg_01","type":"message","stop_reason":"max_tokens","usage":{"input_tokens":1200,"output_tokens":4096}} '
+     "the answer is too long and stops mid-sentence"),
+    ("upstream-overloaded", "over-capacity", True, TEXT["Anthropic 529"]),
+    ("upstream-overloaded", "over-capacity", True, TEXT["Gemini 503"]),
+    ("upstream-overloaded", "route-incident", True, TEXT["nginx 502 page"]),
+    ("upstream-overloaded", "one-off-error", True, TEXT["OpenAI 500"]),
+    ("upstream-overloaded", "proxy-timeout", True,
+     "<html><head><title>504 Gateway Time-out</title></head><body>nginx</body></html> after 120 s"),
+    ("unknown-model", None, True, TEXT["OpenAI model_not_found"]),
+    ("unknown-model", "retired", True, '{"error":{"message":"The model `gpt-4-32k` has been deprecated","code":"model_not_found"}}'),
+    ("wrong-base-url", "v1-path", True, TEXT["doubled /v1"]),
+    ("wrong-base-url", "wrong-route", True,
+     "anthropic.NotFoundError: Error code: 404 - Invalid URL (POST /v1/v1/messages)"),
+    ("wrong-base-url", "endpoint-as-base-url", True, "404 Invalid URL (POST /v1/chat/completions/chat/completions)"),
+    ("wrong-base-url", "web-page", True, TEXT["nginx 404 page"]),
+    ("wrong-base-url", None, True, TEXT["Python parsing an empty body"]),   # an empty body is no web page
+    ("topup-not-arrived", "email-missing", False, TEXT["no email"]),
+    ("topup-not-arrived", "payment-pending", True, "top-up not showing, the order says payment pending"),
+]
+
+
+CASE_TEXTS = [c[2] for c in CASES] + [c[3] for c in CAUSE_CASES]   # the corpus the browser test replays
+
+
+@pytest.mark.parametrize("family,cause,asked,text", CAUSE_CASES,
+                         ids=[f"{c[0]}:{c[1]}:{i}" for i, c in enumerate(CAUSE_CASES)])
+def test_deciding_cause_and_question(family, cause, asked, text):
+    found = next((r for r in rank(FAMILIES, text) if r["family"] == family), None)
+    assert found, [r["family"] for r in rank(FAMILIES, text)]
+    fam = next(f for f in FAMILIES if f["id"] == family)
+    if cause is None:
+        assert found["cause"] is None
+    else:
+        title = next(c["title"] for c in fam["causes"] if c.get("id") == cause)
+        assert found["cause"]["id"] == cause and found["cause"]["title"] == title
+        assert found["cause"]["url"] == f"errors/{family}/#cause-{cause}"
+        assert found["cause"]["evidence"]
+    if asked:
+        assert found["question"]["text"] == fam["question"]["text"]
+        assert [a["cause"] for a in found["question"]["answers"]] == [a["cause"] for a in fam["question"]["answers"]]
+        assert all(a["url"] == f"errors/{family}/#cause-{a['cause']}" for a in found["question"]["answers"])
+    else:
+        assert found["question"] is None
+
+
+def test_the_stale_key_question_for_anthropics_credit_message():
+    """The issue's example: "credit balance is too low" from Anthropic asks the balance question, whose
+    answers point at the empty balance and at the stale key's anchor."""
+    best = rank(FAMILIES, TEXT["Anthropic credits used up"])[0]
+    assert best["family"] == "out-of-balance" and best["cause"] is None
+    assert best["question"]["text"] == "Does the dashboard show a positive balance for the key this request used?"
+    urls = {a["cause"]: a["url"] for a in best["question"]["answers"]}
+    assert urls["stale-key"] == "errors/out-of-balance/#cause-stale-key"
+    assert urls["balance-used-up"] == "errors/out-of-balance/#cause-balance-used-up"
+
+
+def test_every_family_has_cause_ids_and_a_question_naming_them():
+    for fam in FAMILIES:
+        ids = [c.get("id") for c in fam["causes"]]
+        assert all(ids) and len(set(ids)) == len(ids), fam["id"]
+        answers = [a["cause"] for a in fam["question"]["answers"]]
+        assert set(answers) <= set(ids) and len(set(answers)) == len(answers) >= 2, fam["id"]
+        assert fam["question"]["text"].endswith("?")
+
+
+CAUSED = [{"id": "f", "title": "F", "phrases": [{"text": "boom"}], "causes": [
+    {"id": "one", "title": "One", "evidence": [{"text": "alpha"}, {"status": 413}]},
+    {"id": "two", "title": "Two", "evidence": [{"text": "beta", "weight": 2}, {"signal": "retry_after"}]},
+    {"id": "three", "title": "Three", "evidence": [{"text": "gamma"}, {"text": "alpha", "weight": -5}]},
+    {"title": "No id", "evidence": [{"text": "delta", "weight": 9}]},     # no anchor: never decides
+], "question": {"text": "Which?", "answers": [{"answer": "A", "cause": "one"}, {"answer": "B", "cause": "two"}]}}]
+
+
+@pytest.mark.parametrize("text, cause, asked", [
+    ("boom", None, True),                               # no evidence: the question only
+    ("boom alpha", "one", True),
+    ("boom alpha 413 Request Entity Too Large", "one", True),
+    ("boom beta", "two", True),                         # weight 2
+    ("boom alpha beta", "two", True),                   # 2 beats 1
+    ("boom alpha; error 413 beta", None, True),         # 2 and 2: a tie decides nothing
+    ("boom beta retry-after: 3", "two", True),
+    ("boom gamma", "three", False),                     # decided outside the question's look-alikes
+    ("boom gamma alpha", "one", True),                  # alpha weighs against three
+    ("boom delta", None, True),                         # a cause without an id has no anchor
+    ("boom alphabet", None, True),                      # word-bounded, like phrases
+])
+def test_deciding_rules(text, cause, asked):
+    found = rank(CAUSED, text)[0]
+    assert (found["cause"] or {}).get("id") == cause
+    assert (found["question"] is not None) == asked
+    if asked:
+        assert found["question"] == {"text": "Which?", "answers": [
+            {"answer": "A", "cause": "one", "title": "One", "url": "errors/f/#cause-one"},
+            {"answer": "B", "cause": "two", "title": "Two", "url": "errors/f/#cause-two"}]}
+
+
 @pytest.mark.parametrize("expected,name,text", CASES, ids=[f"{c[0]}:{c[1]}" for c in CASES])
 def test_best_family(expected, name, text):
     ranked = rank(FAMILIES, text)
@@ -172,7 +303,7 @@ def test_every_family_has_a_case():
 def test_result_shape_and_limit():
     ranked = rank(FAMILIES, "HTTP/1.1 429 Too Many Requests out of balance rate limit", limit=2)
     assert len(ranked) == 2
-    assert set(ranked[0]) == {"family", "title", "url", "score", "evidence"}
+    assert set(ranked[0]) == {"family", "title", "url", "score", "evidence", "cause", "question"}
     assert all(isinstance(r["score"], int) for r in ranked)
     assert rank(FAMILIES, "x", limit=0) == []
 

@@ -32,7 +32,7 @@ AUTH = re.compile(r"(?:Authorization: Bearer|x-api-key:)\s*([^\s\"'\\]+)")
 # error family keys whose values are ids, enums, slugs or numbers (the schema refuses markup there)
 NOT_TEXT = {"id", "order", "code", "field", "value", "verdict", "openai_model", "anthropic_model", "max_tokens",
             "list_models", "client_snippet", "route", "status", "language", "family", "page", "weight", "also_in",
-            "match", "kind", "link"}
+            "match", "kind", "link", "cause", "signal"}
 # (parent key, key) of text fields with a length limit: the short payload fits
 SHORT = {("support_packet", "field"), ("topics", "title"), ("phrases", "text"), ("codes", "seen_from"),
          (None, "heading"), ("signals", None)}
@@ -109,8 +109,9 @@ def hostile(tmp_path_factory):
                 h["note"] = pay.text(f"history note {m['slug']}")
 
     def family(d):
-        d["causes"].append(copy.deepcopy(d["causes"][0]))     # two causes: the comparison table is shown too
+        d["causes"].append({**copy.deepcopy(d["causes"][0]), "id": "copy"})   # the comparison table is shown too
         _poison(d, pay, "errors")
+        d["question"]["text"] += "?"      # a question ends with '?', payload or not
 
     _edit(data / "site.yaml", site)
     _edit(data / "models" / "anthropic.yaml", models)

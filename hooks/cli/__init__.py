@@ -279,8 +279,15 @@ def cmd_errors(ns):
     if not matches:
         print("no troubleshooting page matches that text")
         return 0
-    for m in matches:
+    for n, m in enumerate(matches):
         print(f"{m['score']:>6}  {m['title']}  {m['url']}")
+        if m.get("cause"):
+            c = m["cause"]
+            print(f"        deciding cause: {c['title']}  {c['url']}  ({', '.join(c['evidence'])})")
+        if n == 0 and m.get("question"):   # the one question, for the best match
+            print(f"        ask: {m['question']['text']}")
+            for a in m["question"]["answers"]:
+                print(f"          {a['answer']} -> {a['title']}  {a['url']}")
     return 0
 
 

@@ -618,7 +618,8 @@
   // ---- the "paste your error" box on the troubleshooting index ---------------------------------
   // It answers on every keystroke, without the worker: errors-match.js ranks with the rules the
   // build exported from calculator/errors_match.py into the page (#pb-error-rules), the same
-  // ranking as `pricebook errors`. `?q=` fills the box (the header search's "Match this error").
+  // ranking as `pricebook errors`. `?error=` fills the box (the header search's "Match this error";
+  // not `?q=`, which Material reads as a search and answers with its overlay over the lookup).
   function errorLookup(div) {
     if (div.dataset.pbReady) return;
     div.dataset.pbReady = "1";
@@ -626,7 +627,8 @@
       placeholder: "The error message, status line or log line, as you got it", "aria-describedby": "pb-error-msg" });
     const msg = h("p", { id: "pb-error-msg", class: "pb-msg", role: "status", "aria-live": "polite" });
     const list = h("ol", { class: "pb-error-results" });
-    div.replaceChildren(h("label", { for: "pb-error-text" }, "Paste your error"), area, msg, list);
+    const ask = h("div", { class: "pb-error-question", hidden: "" });
+    div.replaceChildren(h("label", { for: "pb-error-text" }, "Paste your error"), area, msg, list, ask);
     const source = document.getElementById("pb-error-rules");
     let compiled = null;
     try {
@@ -643,17 +645,28 @@
         return;
       }
       const matches = window.pricebookErrors.rank(compiled, text);
-      // Match URLs are site paths ("errors/out-of-balance/"): resolved against the site's root.
+      // Match URLs are site paths ("errors/out-of-balance/#cause-stale-key"): resolved against the
+      // site's root. A match links to its deciding cause when the text picks one; the best match's
+      // question, when it has one, follows the list, each answer linking to the cause it points to.
+      const link = (url, label) => h("a", { href: new URL(String(url || "").replace(/^\/+/, ""), SITE).href }, label);
       list.replaceChildren(...matches.map((m) => {
-        const a = h("a", { href: new URL(String(m.url || "").replace(/^\/+/, ""), SITE).href }, m.title || m.family);
         const why = Array.isArray(m.evidence) && m.evidence.length ? ` (${m.evidence.slice(0, 3).join(", ")})` : "";
-        return h("li", { "data-family": m.family }, a, h("span", { class: "pb-help" }, why));
+        const li = h("li", { "data-family": m.family }, link(m.cause ? m.cause.url : m.url, m.title || m.family),
+          h("span", { class: "pb-help" }, why));
+        if (m.cause) li.append(h("span", { class: "pb-error-cause", "data-cause": m.cause.id }, "Deciding cause: ",
+          link(m.cause.url, m.cause.title)));
+        return li;
       }));
-      msg.textContent = matches.length ? `Best ${matches.length === 1 ? "match" : `${matches.length} matches`}, best first:` :
+      const q = matches.length ? matches[0].question : null;
+      ask.hidden = !q;
+      ask.replaceChildren(...(q ? [h("p", {}, h("strong", {}, q.text)), h("ul", {}, ...q.answers.map((a) =>
+        h("li", { "data-cause": a.cause }, `${a.answer} `, link(a.url, a.title))))] : []));
+      msg.textContent = matches.length ? (matches.length === 1 ? "This page fits:" : "These pages fit, the closest first:") :
         "No troubleshooting page matches that text. Browse the families below.";
     };
     area.addEventListener("input", run);
-    const q = new URLSearchParams(location.search).get("q");
+    window.pricebookErrors.warm(compiled); // the patterns compiled before the first paste, in tasks of their own
+    const q = new URLSearchParams(location.search).get("error");
     if (q) {
       area.value = q;
       run();
@@ -663,7 +676,7 @@
   // ---- the header search: an error text pasted there goes to the lookup -------------------------
   // Material's search finds pages by words; a pasted error (a JSON body, an exception, a status with
   // a phrase) is better answered by the lookup, so the results offer "Match this error", a link to
-  // errors/?q=<the text>, which the lookup reads. Shown only for text that looks like an error.
+  // errors/?error=<the text>, which the lookup reads. Shown only for text that looks like an error.
   const ERROR_LIKE = /[{}"]|\b[1-5]\d\d\b|error|exception|invalid|denied|exceeded|quota|balance|limit|overload|unauthori[sz]ed|forbidden|not found|too (?:many|long|large)/i;
   function searchToLookup() {
     const input = document.querySelector(".md-search__input");
@@ -678,7 +691,7 @@
       const q = input.value.trim();
       const show = q.length >= 12 && (ERROR_LIKE.test(q) || q.length > 80);
       box.hidden = !show;
-      if (show) link.href = new URL(`errors/?q=${encodeURIComponent(q.slice(0, 2000))}`, SITE).href;
+      if (show) link.href = new URL(`errors/?error=${encodeURIComponent(q.slice(0, 2000))}`, SITE).href;
     };
     input.addEventListener("input", update);
     input.addEventListener("keydown", (e) => { // Ctrl/Cmd+Enter: straight to the lookup

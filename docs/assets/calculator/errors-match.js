@@ -1,10 +1,11 @@
 // The error lookup's matcher, without Pyodide: a port of calculator/errors_match.rank that scores
 // with the rules the build exports from that module (errors_match.browser_rules: the families'
 // phrases, statuses, codes, keywords and signal weights already normalized and weighed in Python,
-// the evidence labels, the regular expressions' Python sources and CPython's \w, \d, \s and
-// case-folding tables). No rule is written here twice: the Python patterns are translated, not
-// rewritten, and tests/test_errors_match_browser.py proves the two rank alike on every text of
-// the project's error corpus and on hostile strings.
+// their causes' evidence and question, the evidence labels, the regular expressions' Python
+// sources and CPython's \w, \d, \s and case-folding tables). No rule is written here twice: the
+// Python patterns are translated, not rewritten, and tests/test_errors_match_browser.py proves the
+// two rank alike (deciding cause and question included) on every text of the project's error
+// corpus and on hostile strings.
 (function () {
   "use strict";
 
@@ -224,7 +225,44 @@
     return [score, best, evidence];
   }
 
-  // calculator/errors_match.rank: [{family, title, url, score, evidence}], best first. The one
+  // calculator/errors_match.decide: the one cause whose evidence adds up to the most (above zero,
+  // no tie), with the labels of the evidence found, or null.
+  function decide(causes, prepared) {
+    const [norm, stat, , sig] = prepared;
+    let best = null, tied = false;
+    for (const cause of causes) {
+      let score = 0;
+      const labels = [];
+      for (const e of cause.evidence) {
+        if ((e.kind === "text" && contains(norm, e.n, e.ascii)) || (e.kind === "status" && stat.has(e.code)) ||
+            (e.kind === "signal" && sig.has(e.name))) {
+          score += e.w;
+          labels.push(e.label);
+        }
+      }
+      if (score > 0 && (best === null || score > best.score)) {
+        best = { score, cause, labels };
+        tied = false;
+      } else if (best !== null && score === best.score) {
+        tied = true;
+      }
+    }
+    return best === null || tied ? null : best;
+  }
+
+  // calculator/errors_match._answer: the deciding cause and the family's question, with page URLs.
+  function answer(fam, prepared) {
+    const page = `errors/${fam.id}/`;
+    const picked = decide(fam.causes, prepared);
+    const cause = picked && { id: picked.cause.id, title: picked.cause.title, url: `${page}#${picked.cause.anchor}`,
+      evidence: picked.labels };
+    const q = cause && fam.question && fam.question.answers.every((a) => a.cause !== cause.id) ? null : fam.question;
+    const question = q && { text: q.text, answers: q.answers.map((a) => ({ answer: a.answer, cause: a.cause,
+      title: a.title, url: `${page}#${a.anchor}` })) };
+    return { cause, question };
+  }
+
+  // calculator/errors_match.rank: [{family, title, url, score, evidence, cause, question}], best first. The one
   // difference: Python lists a family's signals in its set's order, this in the SIGNALS order.
   function rank(C, text, limit = 5) {
     if (typeof text !== "string" || C.blank.test(text)) return [];
@@ -244,11 +282,23 @@
       (a.fam.id < b.fam.id ? -1 : a.fam.id > b.fam.id ? 1 : 0));
     const n = Number.isInteger(limit) ? Math.max(0, limit) : 5;
     return scored.slice(0, n).map((r) => ({ family: r.fam.id, title: r.fam.title, url: `errors/${r.fam.id}/`,
-      score: r.score, evidence: r.evidence }));
+      score: r.score, evidence: r.evidence, ...answer(r.fam, prepared) }));
   }
+
+  // V8 compiles a regular expression on its first use and again, to machine code, once it is used
+  // more, and apart for one-byte and two-byte strings (a textarea's value is often the latter):
+  // every pattern runs twice on each kind of a text that each of them matches (over 200
+  // characters, so the status context is read too), before a reader pastes.
+  const WARM = 'HTTP/1.1 402 Payment Required\n{"error": {"type": "insufficient_balance", "code": 402, ' +
+    '"provider_name": "x", "is_byok": false}}\nduration_ms: 12, took 0.2 s, cost: 0, retry-after: 1, <html> ' +
+    "openai.APIStatusError: Error code: 402 - {'error': {'message': 'Provider returned error'}} \u00e9";
+  const warm = (C) => { // one task each, so a paste in between is answered at once
+    for (const text of [WARM, WARM, `${WARM} \u2014`, `${WARM} \u2014`]) setTimeout(() => rank(C, text), 0);
+  };
 
   window.pricebookErrors = {
     compile,
+    warm,
     rank: (compiled, text, limit) => rank(compiled, text, limit),
     normalize: (compiled, text) => normalize(compiled, text),
   };

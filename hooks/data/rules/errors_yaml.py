@@ -12,7 +12,10 @@ rule names the file and line of the value at fault:
   listed once with also_in naming the other;
 - the support packet never asks for a secret (a field may mention a key only to ask for its label,
   creation or rotation time, or the result of a test with it), every URL is https;
-- the examples cover both routes.
+- the examples cover both routes;
+- cause ids are unique in the family (each is the page anchor #cause-<id>), every evidence text has
+  letters or digits, and the question's answers each name a cause id of this family, a different
+  one each.
 """
 import datetime
 import difflib
@@ -140,6 +143,8 @@ class _Checker:
             for j, ref in enumerate(as_list(phrase.get("also_in"))):
                 self.family_ref(doc, ("phrases", i, "also_in", j), ref, own)
 
+        self.causes(doc, data)
+
         match = data.get("match") if isinstance(data.get("match"), dict) else {}
         for i, kw in enumerate(as_list(match.get("keywords"))):
             if isinstance(kw, dict) and isinstance(kw.get("text"), str) and not normalize(kw["text"]):
@@ -168,6 +173,55 @@ class _Checker:
             if INSECURE_URL.search(text):
                 self.add(doc, path, f"{dotted(path)}: only https URLs are allowed in the data; found "
                                     f"'{INSECURE_URL.search(text).group(0)}'")
+
+    def causes(self, doc, data):
+        """Cause ids (the page anchors), their evidence, and the question's answers."""
+        ids = {}
+        for i, cause in enumerate(as_list(data.get("causes"))):
+            if not isinstance(cause, dict):
+                continue
+            cid = cause.get("id")
+            if isinstance(cid, str):
+                if cid in ids:
+                    self.add(doc, ("causes", i, "id"), f"causes[{i}].id: '{cid}' is also the id of causes[{ids[cid]}] "
+                                                       f"(line {doc.where(('causes', ids[cid], 'id'))[0]}); each id is "
+                                                       f"the page anchor #cause-{cid}, so it must be unique in the family")
+                else:
+                    ids[cid] = i
+            for j, e in enumerate(as_list(cause.get("evidence"))):
+                if isinstance(e, dict) and isinstance(e.get("text"), str) and not normalize(e["text"]):
+                    self.add(doc, ("causes", i, "evidence", j, "text"),
+                             f"causes[{i}].evidence[{j}].text: '{e['text']}' has no letters or digits, so the error "
+                             "lookup can never find it")
+        question = data.get("question") if isinstance(data.get("question"), dict) else {}
+        pointed, said = {}, {}
+        for i, answer in enumerate(as_list(question.get("answers"))):
+            if not isinstance(answer, dict):
+                continue
+            path = ("question", "answers", i)
+            cid = answer.get("cause")
+            if isinstance(cid, str):
+                if cid not in ids:
+                    close = difflib.get_close_matches(cid, sorted(ids), n=1, cutoff=0.6)
+                    hint = f"; did you mean '{close[0]}'?" if close else (
+                        f" (the causes' ids: {', '.join(sorted(ids))})" if ids else
+                        " (no cause has an id yet: add id: to the cause it means)")
+                    self.add(doc, path + ("cause",), f"question.answers[{i}].cause: there is no cause with id '{cid}' "
+                                                     f"in this family{hint}")
+                elif cid in pointed:
+                    self.add(doc, path + ("cause",), f"question.answers[{i}].cause: '{cid}' is also the cause of "
+                                                     f"answers[{pointed[cid]}]; each answer must point to a different "
+                                                     "cause, or the question tells nothing apart")
+                else:
+                    pointed[cid] = i
+            text = answer.get("answer")
+            if isinstance(text, str):
+                key = normalize(text)
+                if key in said:
+                    self.add(doc, path + ("answer",), f"question.answers[{i}].answer: '{text}' says the same as "
+                                                      f"answers[{said[key]}]")
+                else:
+                    said[key] = i
 
     def phrases_across(self, docs):
         """A phrase belongs to one family; also_in shares it explicitly."""

@@ -273,6 +273,7 @@ def family_page(catalog, fam, families=None, topics=None):
         snippets=client_snippets(site, fast) if fam.get("client_snippet") else [],
         examples=examples, route_tabs=ROUTE_TABS,
         causes=[c for c in as_list(fam.get("causes")) if isinstance(c, dict)], signal_columns=SIGNAL_COLUMNS,
+        question=errors_match.question_rules(fam, errors_match.cause_rules(fam)),
         related=_related(fam, by_id, topics, src),
         topic_map=topic_map(catalog, from_page=src, topics=topics),
         xref=cross_links(fam, families),
