@@ -68,7 +68,7 @@ def test_bars_are_proportional_to_the_amounts_and_write_each_value():
         assert text == display.usd(value)
         assert D(rect, "x") == 0
     assert widths[("b", 1)] == 0
-    assert widths[("c", 1)] == charts.WIDTH - (charts.CHAR * len("$10.0000") + 6)   # room for its text
+    assert widths[("c", 1)] == charts.WIDTH - (charts.CHAR * len("$10.00") + 6)   # room for its text ("$10.00")
     assert "not offered" in svg
 
 
@@ -173,7 +173,7 @@ def test_the_prompt_length_curve_has_the_cliff_at_the_threshold_and_the_wall_at_
     band = next(r for r in root.iter("{http://www.w3.org/2000/svg}rect") if "pb-band--refused" in r.get("class"))
     assert D(band, "x") == D(official[1000000], "cx")
     desc = root.find("s:desc", NS).text
-    assert "$0.6150 official at 200,000 tokens, $1.2225 one token more" in desc
+    assert "$0.615 official at 200,000 tokens, $1.2225 one token more" in desc
     assert "A prompt longer than 1,000,000 tokens is refused" in desc
 
 
