@@ -143,8 +143,7 @@ def test_every_price_table_on_the_pricing_and_model_pages_sorts(open_page, catal
         for i in range(tables.count()):
             t = tables.nth(i)
             heads = " ".join(t.locator("thead th").all_inner_texts())
-            # a model page's "What typical requests cost" (three rows) is left to its own section's owner
-            if "$" in t.locator("tbody").inner_text() and not heads.startswith("Workload"):
+            if "$" in t.locator("tbody").inner_text():
                 assert t.get_attribute("data-pb-sortable") == "1", f"{path}: table {i} ({heads}) is not sortable"
 
 
