@@ -11,7 +11,9 @@
 //   came from Pyodide's stdlib zip (its own start-up imports included: without them the
 //   interpreter cannot start). Each is compiled by Pyodide's own Python (3.14: a .pyc carries its
 //   interpreter's magic number, so the host's Python cannot make them) with an unchecked hash
-//   (no timestamps: same inputs, same bytes) and written to a zip with fixed dates, sorted.
+//   (no timestamps: same inputs, same bytes) and written to a zip with fixed dates, sorted. The
+//   zip's comment, "pricebook-stdlib <sha256 of its members>", is the id the worker's memory
+//   snapshot is checked against.
 // check (the tests): start Pyodide with ZIP as its only stdlib and fail (exit 1, one line per
 //   problem) unless every stdlib module the calculator sources in DIR name imports, the worker
 //   path and every request above work, and the golden vectors in --vectors pass.
@@ -186,7 +188,7 @@ if (mode === "check") {
 // ---- build: compile what was imported from the zip, with this Pyodide's Python ---------------
 const members = [...new Set(Object.values(toJs(inZip(STDLIB_ZIP))))].filter((m) => m.endsWith(".py")).sort();
 const make = py.runPython(`
-import io, os, py_compile, zipfile
+import hashlib, io, os, py_compile, zipfile
 def _make(zip_path, members, deflate):
     src_zip = zipfile.ZipFile(zip_path)
     entries = {}
@@ -202,8 +204,12 @@ def _make(zip_path, members, deflate):
             entries[member + "c"] = fh.read()
     dirs = {"/".join(n.split("/")[:i]) + "/" for n in entries for i in range(1, n.count("/") + 1)}
     method = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED
+    digest = hashlib.sha256()
+    for name in sorted(entries):
+        digest.update((name + ":").encode() + hashlib.sha256(entries[name]).digest())
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
+        zf.comment = b"pricebook-stdlib " + digest.hexdigest().encode()  # the worker's snapshot checks it
         for name in sorted(dirs | set(entries)):
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.create_system = 3

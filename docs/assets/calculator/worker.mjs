@@ -3,18 +3,26 @@
 //
 // Start it as a MODULE worker (a classic worker cannot load Pyodide):
 //   const w = new Worker(new URL("assets/calculator/worker.mjs", base), {type: "module"});
+// It starts itself: at load it reads config.json beside it (written by the build: {wheel, prices,
+// pyodide, lock}, paths relative to that file; pyodide may be an absolute CDN URL; lock: the
+// "info" of the vendored pyodide-lock.json) and starts Pyodide at once, without waiting for the
+// page (whose main thread is busy with the rest of the page at that moment).
 // Page -> worker
-//   {type: "init", wheelURL, pricesURL, indexURL?, lock?}   once, first. URLs resolve against
-//        this file's URL, so pass absolute ones. indexURL (folder of pyodide.mjs, with a trailing
-//        "/") defaults to the vendored ../pyodide/; lock: the "info" of its pyodide-lock.json.
-//   {id, fn, args}   a call: calculator.api.call(fn, JSON.stringify(args)); may be sent before
-//        "ready" (it waits). fn: a name calculator.api.call dispatches (estimate, rank, usage,
-//        tokens, errors), or "vectors" with args {document: a tests/vectors/*.json document},
-//        answered {count, failures} by calculator.vectors. At init the prices text goes to
-//        calculator.api.load(text).
+//   {id, fn, args}   a call: calculator.api.call(fn, JSON.stringify(args)); may be sent at any
+//        time, before "ready" too (it waits). fn: a name calculator.api.call dispatches (estimate,
+//        rank, usage, tokens, errors), or "vectors" with args {document: a tests/vectors/*.json
+//        document}, answered {count, failures} by calculator.vectors. At start-up the prices text
+//        goes to calculator.api.load(text).
+//   {type: "init", wheelURL, pricesURL, indexURL?, lock?}   optional: used only when config.json
+//        cannot be read (then the worker waits for it). URLs resolve against this file's URL, so
+//        pass absolute ones. indexURL (folder of pyodide.mjs, with a trailing "/") defaults to the
+//        vendored ../pyodide/.
 // Worker -> page
-//   {type: "ready", ms, pyodideMs, pyodide, models}   ms: worker start to ready; pyodideMs: to
-//        loadPyodide() done; pyodide: its version; models: count from calculator.api.load
+//   {type: "ready", ms, pyodideMs, pyodide, models, start, phases}   ms: worker start to ready;
+//        pyodideMs: to loadPyodide() done; pyodide: its version; models: count from
+//        calculator.api.load; start: "snapshot" (this browser's memory snapshot, below) or
+//        "fresh"; phases: {step: ms since the worker started} (modules, snapshotRead, key,
+//        pyodide, calculator, ready) and snapshot: why it was used or not
 //   {type: "failed", error}                Pyodide, the wheel or the prices did not load
 //   {id, ok: true, result}                 result: the parsed JSON that Python returned
 //   {id, ok: false, error}                 an exception or a load failure, as text; never thrown
@@ -24,7 +32,7 @@
 const started = performance.now();
 const defaultIndexURL = new URL("../pyodide/", import.meta.url).href;
 let api = null; // {call, version, models, pyodideMs} once ready
-let ready = null; // Promise, set by init
+let ready = null; // Promise: the start-up (below), settled once "ready" or "failed" is posted
 let initError = "";
 let dead = ""; // set when Pyodide itself failed (a fatal error): this worker answers nothing more
 // Python-side guard: an exception becomes [False, "Type: message"] instead of a PythonError.
@@ -53,7 +61,105 @@ async function fetchOk(url, what) {
   return response;
 }
 
+// ---- start-up ---------------------------------------------------------------------------------
+// What a start costs, in order: Pyodide's JS modules (compiled, or from the code cache), its wasm
+// (the same), the interpreter's start (unmarshalling the standard library), the calculator's
+// import and the prices. A returning visitor's browser skips the last three: after the first
+// start, once the page has been idle a moment, the worker writes a Pyodide memory snapshot (the
+// interpreter's whole memory, calculator imported and prices loaded) to the origin private file
+// system, and the next start restores it instead. It is used only when everything that went into
+// it is the same: its key hashes the Pyodide folder and lock info, the wheel and the prices text
+// (the bytes this start fetched); Pyodide checks its own build id; the standard library zip
+// mounted must carry the id the snapshot was made with (hooks/sitegen/pyodide_stdlib.mjs writes
+// it as the zip's comment); the bytes must match their sha256. Anything else (no storage, another
+// tab writing, a failed restore) falls back to a fresh start, silently; phases.snapshot says why.
+const SNAPSHOT_FORMAT = 1; // bump when what a snapshot holds changes
+const SNAPSHOT_IDLE_MS = 1000; // written once no call came for this long after ready
+const MAGIC = "pricebook-snapshot\n";
+const phases = {}; // step -> ms since the worker started (sent with "ready")
+const mark = (step) => { phases[step] = Math.round(performance.now() - started); };
+const hex = async (bytes) => [...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))]
+  .map((b) => b.toString(16).padStart(2, "0")).join("");
+const utf8 = (text) => new TextEncoder().encode(text);
+let saveLater = null; // set when this start may write a snapshot; called after each answer
+
+// Read at once, while the settings arrive: the snapshot file, if this browser keeps one.
+let snapshotRead = readSnapshot().catch((err) => ({ why: `unreadable (${err.name || err})` }));
+
+async function snapshotFile(create = false) {
+  if (!self.navigator.storage || !navigator.storage.getDirectory) throw new Error("no storage");
+  const dir = await navigator.storage.getDirectory();
+  // one file per site folder (two sites on one origin keep one each)
+  const site = (await hex(utf8(new URL(".", import.meta.url).href))).slice(0, 16);
+  return dir.getFileHandle(`pricebook-calculator-${site}.snapshot`, { create });
+}
+
+// {header, bytes} or {why}: the file is MAGIC, a 4-byte header length, the header JSON padded to
+// 8 bytes ({key, stdlib, models, size, sha256}), then the snapshot bytes.
+async function readSnapshot() {
+  let file;
+  try {
+    file = await snapshotFile();
+  } catch (err) {
+    return { why: err.name === "NotFoundError" ? "none yet" : `no storage (${err.name || err})` };
+  }
+  let data;
+  try { // fastest: read straight into memory; another tab may hold the file, then read a copy
+    const handle = await file.createSyncAccessHandle();
+    try {
+      data = new Uint8Array(handle.getSize());
+      handle.read(data, { at: 0 });
+    } finally {
+      handle.close();
+    }
+  } catch {
+    data = new Uint8Array(await (await file.getFile()).arrayBuffer());
+  }
+  const head = MAGIC.length + 4;
+  if (data.length < head || new TextDecoder().decode(data.subarray(0, MAGIC.length)) !== MAGIC) return { why: "not a snapshot" };
+  const length = new DataView(data.buffer).getUint32(MAGIC.length, true);
+  const header = JSON.parse(new TextDecoder().decode(data.subarray(head, head + length)));
+  const bytes = data.subarray(Math.ceil((head + length) / 8) * 8);
+  if (bytes.length !== header.size) return { why: "truncated" };
+  mark("snapshotRead");
+  // Hashed off this thread while the worker waits for init; checked before use.
+  return { header, bytes, intact: hex(bytes).then((sha) => sha === header.sha256) };
+}
+
+async function writeSnapshot(py, key, models) {
+  const stdlib = stdlibId(py);
+  if (!stdlib) return "the standard library has no id";
+  // Every calculator module imported (vectors.py is imported lazily otherwise): the restored
+  // interpreter has no wheel files to import from.
+  py.runPython(`
+import os, calculator
+for _name in sorted(os.listdir(calculator.__path__[0])):
+    if _name.endswith(".py"):
+        __import__("calculator." + _name[:-3])
+`);
+  const bytes = py.makeMemorySnapshot();
+  const header = utf8(JSON.stringify({ key, stdlib, models, size: bytes.length, sha256: await hex(bytes) }));
+  const prefix = new Uint8Array(Math.ceil((MAGIC.length + 4 + header.length) / 8) * 8);
+  prefix.set(utf8(MAGIC));
+  new DataView(prefix.buffer).setUint32(MAGIC.length, header.length, true);
+  prefix.set(header, MAGIC.length + 4);
+  const out = await (await snapshotFile(true)).createWritable(); // swapped in whole on close
+  await out.write(prefix);
+  await out.write(bytes);
+  await out.close();
+  return "written";
+}
+
+// The id hooks/sitegen/pyodide_stdlib.mjs writes as the standard library zip's comment ("" if none).
+function stdlibId(py) {
+  const zip = py.FS.readdir("/lib").find((name) => name.endsWith(".zip"));
+  if (!zip) return "";
+  const tail = new TextDecoder().decode(py.FS.readFile(`/lib/${zip}`).subarray(-81));
+  return /^pricebook-stdlib [0-9a-f]{64}$/.test(tail) ? tail : "";
+}
+
 async function init({ wheelURL, pricesURL, indexURL, lock }) {
+  mark("init");
   if (!wheelURL || !pricesURL) throw new Error("init needs wheelURL and pricesURL");
   const base = self.location.href;
   const index = new URL(indexURL || defaultIndexURL, base).href;
@@ -63,22 +169,78 @@ async function init({ wheelURL, pricesURL, indexURL, lock }) {
   wheel.catch(() => {}); // reported below, once awaited
   prices.catch(() => {});
 
-  const { loadPyodide } = await import(`${index}pyodide.mjs`);
+  // Both of Pyodide's JS modules at once (loadPyodide imports the second one later, when it is
+  // already compiled).
+  const [{ loadPyodide }] = await Promise.all([import(`${index}pyodide.mjs`), import(`${index}pyodide.asm.mjs`)]);
+  mark("modules");
   // lock: the vendored pyodide-lock.json's "info" (the build puts it in config.json). Given, Pyodide
   // skips fetching the lock file (119 KB); the calculator never calls loadPackage, so no package
-  // entry is needed. Absent (Pyodide from a CDN), Pyodide fetches its own lock file as usual.
-  const py = await loadPyodide(lock ? { indexURL: index, lockFileContents: { info: lock, packages: {} } } : { indexURL: index });
+  // entry is needed. Absent (Pyodide from a CDN), Pyodide fetches its own lock file as usual, and
+  // no snapshot is kept.
+  const options = lock ? { indexURL: index, lockFileContents: { info: lock, packages: {} } } : { indexURL: index };
+  const key = lock && Promise.all([wheel, prices]).then(async ([w, p]) =>
+    hex(utf8(JSON.stringify([SNAPSHOT_FORMAT, index, lock, await hex(w), await hex(utf8(p))]))));
+  if (key) {
+    key.catch(() => {});
+    const restored = await restore(loadPyodide, options, key);
+    if (restored) return;
+  }
+  const py = await loadPyodide(lock ? { ...options, _makeSnapshot: true } : options);
   const pyodideMs = Math.round(performance.now() - started);
+  mark("pyodide");
   const sitePackages = py.runPython("import sysconfig; sysconfig.get_path('purelib')");
   // unpackArchive throws on a bad wheel; loadPackage(url) would only log it.
   py.unpackArchive(new Uint8Array(await wheel), "wheel", { extractDir: sitePackages });
   const pyApi = py.pyimport("calculator.api");
   const loaded = JSON.parse(pyApi.load(await prices));
+  pyApi.destroy();
   if (loaded.errors && loaded.errors.length) {
     throw new Error(loaded.errors.map((e) => e.message).join("; "));
   }
   const call = py.runPython(GLUE);
-  api = { call, version: py.version, models: loaded.models, pyodideMs };
+  mark("calculator");
+  if (key) {
+    let timer = 0;
+    saveLater = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        saveLater = null;
+        key.then((k) => writeSnapshot(py, k, loaded.models)).then(
+          (how) => { phases.snapshot = how; },
+          (err) => { phases.snapshot = `not written (${err.name || err})`; });
+      }, SNAPSHOT_IDLE_MS);
+    };
+  }
+  api = { call, version: py.version, models: loaded.models, pyodideMs, start: "fresh" };
+}
+
+// Start from the snapshot: true, or false (phases.snapshot says why) for a fresh start.
+async function restore(loadPyodide, options, key) {
+  const snap = await snapshotRead;
+  snapshotRead = null; // the bytes are freed once used
+  let why = snap.why;
+  if (!why) {
+    why = snap.header.key !== await key ? "stale" : !(await snap.intact) ? "damaged" : "";
+    mark("key");
+  }
+  if (why) {
+    phases.snapshot = why;
+    return false;
+  }
+  try {
+    const py = await loadPyodide({ ...options, _loadSnapshot: snap.bytes });
+    mark("pyodide");
+    if (stdlibId(py) !== snap.header.stdlib) throw new Error("made with another standard library");
+    const call = py.runPython(GLUE);
+    phases.snapshot = "used";
+    mark("calculator");
+    api = { call, version: py.version, models: snap.header.models, pyodideMs: phases.pyodide, start: "snapshot" };
+    return true;
+  } catch (err) {
+    phases.snapshot = `failed (${String(err && err.message ? err.message : err).split("\n")[0]})`;
+    snapshotFile().then((file) => file.remove()).catch(() => {}); // written anew after this start
+    return false;
+  }
 }
 
 async function answer({ id, fn, args }) {
@@ -108,27 +270,54 @@ async function answer({ id, fn, args }) {
   }
 }
 
+// The settings: config.json beside this file (the build writes it: {wheel, prices, pyodide, lock},
+// paths relative to it), read as soon as the worker loads; without it, the page's init message.
+async function settings() {
+  const url = new URL("config.json", import.meta.url);
+  try {
+    const response = await fetch(url, { cache: "no-cache" });
+    if (response.ok) {
+      const c = await response.json();
+      return {
+        wheelURL: new URL(c.wheel, url).href,
+        pricesURL: new URL(c.prices || "catalog.json", url).href,
+        indexURL: c.pyodide ? new URL(c.pyodide, url).href : undefined,
+        lock: c.lock || undefined,
+      };
+    }
+  } catch {
+    // no config.json: the page's init names the files
+  }
+  return fromPage;
+}
+let pageInit;
+const fromPage = new Promise((resolve) => { pageInit = resolve; });
+
+ready = settings().then(init).then(
+  () => {
+    mark("ready");
+    self.postMessage({
+      type: "ready",
+      ms: Math.round(performance.now() - started),
+      pyodideMs: api.pyodideMs,
+      pyodide: api.version,
+      models: api.models,
+      start: api.start,
+      phases,
+    });
+    if (saveLater) saveLater();
+  },
+  (err) => {
+    initError = String(err && err.message ? err.message : err);
+    self.postMessage({ type: "failed", error: initError });
+  },
+);
+
 self.onmessage = async ({ data }) => {
   if (data && data.type === "init") {
-    if (ready) return; // one init per worker
-    ready = init(data).then(
-      () => self.postMessage({
-        type: "ready",
-        ms: Math.round(performance.now() - started),
-        pyodideMs: api.pyodideMs,
-        pyodide: api.version,
-        models: api.models,
-      }),
-      (err) => {
-        initError = String(err && err.message ? err.message : err);
-        self.postMessage({ type: "failed", error: initError });
-      },
-    );
-    return;
-  }
-  if (!ready) {
-    self.postMessage({ id: data && data.id, ok: false, error: "send {type: 'init'} first" });
+    pageInit(data); // used only if config.json could not be read
     return;
   }
   self.postMessage(await answer(data || {}));
+  if (saveLater) saveLater();
 };

@@ -1,0 +1,165 @@
+"""The calculator worker's memory snapshot in Chromium (docs/assets/calculator/worker.mjs): the
+first visit starts Pyodide fresh and writes the snapshot; a later visit restores it and gives the
+same answers (every golden vector); a damaged, stale or unusable snapshot falls back to a fresh
+start, silently, and is replaced.
+
+Each test has its own browser context (its own origin private file system). The snapshot file is
+read and rewritten from the page, with the layout worker.mjs documents: MAGIC, a 4-byte header
+length, the header JSON padded to 8 bytes, the snapshot bytes.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from calculator import vectors
+
+REPO = Path(__file__).resolve().parent.parent
+READY = "() => window.pricebook && ['ready', 'failed'].includes(window.pricebook.engine.state)"
+
+# The snapshot file's header ({key, stdlib, models, size, sha256}) and when the file was written,
+# or null when there is none.
+HEADER = """async () => {
+  const dir = await navigator.storage.getDirectory();
+  for await (const [name, handle] of dir.entries()) {
+    if (!name.endsWith('.snapshot')) continue;
+    const file = await handle.getFile();
+    const data = new Uint8Array(await file.arrayBuffer());
+    const at = 'pricebook-snapshot\\n'.length;
+    const length = new DataView(data.buffer).getUint32(at, true);
+    return {...JSON.parse(new TextDecoder().decode(data.subarray(at + 4, at + 4 + length))), written: file.lastModified};
+  }
+  return null;
+}"""
+# Rewrite the snapshot file: [header changes, byte offset into the snapshot bytes to overwrite
+# (or null), whether to put the new bytes' sha256 in the header].
+REWRITE = """async ([changes, poke, rehash]) => {
+  const dir = await navigator.storage.getDirectory();
+  let file = null;
+  for await (const [name, handle] of dir.entries()) if (name.endsWith('.snapshot')) file = handle;
+  const data = new Uint8Array(await (await file.getFile()).arrayBuffer());
+  const at = 'pricebook-snapshot\\n'.length;
+  const length = new DataView(data.buffer).getUint32(at, true);
+  const start = Math.ceil((at + 4 + length) / 8) * 8;
+  const header = {...JSON.parse(new TextDecoder().decode(data.subarray(at + 4, at + 4 + length))), ...changes};
+  const bytes = data.slice(start);
+  if (poke !== null) bytes.fill(0xA5, poke, poke + 64);
+  if (rehash) header.sha256 = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))]
+    .map((b) => b.toString(16).padStart(2, '0')).join('');
+  const text = new TextEncoder().encode(JSON.stringify(header));
+  const prefix = new Uint8Array(Math.ceil((at + 4 + text.length) / 8) * 8);
+  prefix.set(data.subarray(0, at));
+  new DataView(prefix.buffer).setUint32(at, text.length, true);
+  prefix.set(text, at + 4);
+  const out = await file.createWritable();
+  await out.write(prefix);
+  await out.write(bytes);
+  await out.close();
+}"""
+
+
+@pytest.fixture()
+def context(chromium):
+    ctx = chromium.new_context()
+    yield ctx
+    ctx.close()
+
+
+def visit(context, site_url):
+    """Open the calculator in a new tab until the worker is ready; (page, the "ready" message)."""
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{site_url}calculator/")
+    page.wait_for_function(READY, timeout=90_000)
+    info = page.evaluate("window.pricebook.engine.info")
+    assert page.evaluate("window.pricebook.engine.state") == "ready", page.evaluate("window.pricebook.engine.error")
+    assert errors == []
+    return page, info
+
+
+def wait_for_snapshot(page, old=None):
+    """The header of the snapshot the worker writes once the page is idle (written after old's)."""
+    for _ in range(150):
+        header = page.evaluate(HEADER)
+        if header and (old is None or header["written"] > old["written"]):
+            return header
+        page.wait_for_timeout(200)
+    raise AssertionError("the worker wrote no snapshot within 30 s")
+
+
+def vector_results(page):
+    out = {}
+    for path in sorted((REPO / "tests" / "vectors").glob("*.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        reply = page.evaluate("doc => window.pricebook.call('vectors', {document: doc})", doc)
+        assert reply["ok"], reply
+        out[path.name] = reply["result"]
+        assert reply["result"] == {"count": vectors.count(doc), "failures": []}, path.name
+    assert out
+    return out
+
+
+def estimate(page):
+    args = {"model": page.evaluate("document.getElementById('pb-model').value"), "input": "123457",
+            "output": "2000", "cache_read": "1000"}
+    reply = page.evaluate("args => window.pricebook.call('estimate', args)", args)
+    assert reply["ok"] and not reply["result"]["errors"], reply
+    return reply["result"]
+
+
+def test_a_second_visit_restores_the_snapshot_and_answers_the_same(context, site_url, catalog_models):
+    first, info = visit(context, site_url)
+    assert info["start"] == "fresh" and info["phases"]["snapshot"] == "none yet", info
+    header = wait_for_snapshot(first)
+    assert header["models"] == info["models"] == catalog_models
+    assert header["stdlib"].startswith("pricebook-stdlib ") and header["size"] > 0 and len(header["sha256"]) == 64
+    fresh_answer, fresh_vectors = estimate(first), vector_results(first)
+    first.close()
+
+    second, info = visit(context, site_url)
+    assert info["start"] == "snapshot" and info["phases"]["snapshot"] == "used", info
+    assert info["models"] == catalog_models
+    assert estimate(second) == fresh_answer
+    assert vector_results(second) == fresh_vectors
+    # The page shows the engine's figures, as after a fresh start.
+    second.wait_for_function("() => document.getElementById('pb-result').dataset.origin === 'worker'")
+    assert second.evaluate(HEADER) == header  # used, not rewritten
+    second.close()
+
+
+@pytest.mark.parametrize("changes, poke, rehash, why", [
+    ({}, 1 << 20, False, "damaged"),                            # bytes changed: sha256 differs
+    ({"key": "0" * 64}, None, False, "stale"),                  # another wheel, prices or Pyodide
+    ({"stdlib": "pricebook-stdlib " + "0" * 64}, None, False,   # another standard library zip
+     "failed (made with another standard library)"),
+    ({}, 0, True, "failed (Snapshot has invalid magic number)"),  # intact, but not Pyodide's
+])
+def test_a_bad_snapshot_falls_back_to_a_fresh_start_and_is_replaced(context, site_url, changes, poke, rehash, why):
+    first, _ = visit(context, site_url)
+    wait_for_snapshot(first)
+    first.evaluate(REWRITE, [changes, poke, rehash])
+    bad = first.evaluate(HEADER)
+    first.close()
+
+    page, info = visit(context, site_url)
+    assert info["start"] == "fresh" and info["phases"]["snapshot"] == why, info
+    fresh = vector_results(page)
+    header = wait_for_snapshot(page, old=bad)  # written anew
+    assert header["key"] != "0" * 64 and not header["stdlib"].endswith("0" * 64)
+    page.close()
+
+    page, info = visit(context, site_url)
+    assert info["start"] == "snapshot", info
+    assert vector_results(page) == fresh
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def catalog_models():
+    from hooks.data.load import load_catalog
+    result = load_catalog(REPO / "data")
+    assert result.catalog is not None
+    return len(result.catalog.models)
