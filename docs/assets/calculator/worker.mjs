@@ -71,8 +71,11 @@ async function fetchOk(url, what) {
 // it is the same: its key hashes the Pyodide folder and lock info, the wheel and the prices text
 // (the bytes this start fetched); Pyodide checks its own build id; the standard library zip
 // mounted must carry the id the snapshot was made with (hooks/sitegen/pyodide_stdlib.mjs writes
-// it as the zip's comment); the bytes must match their sha256. Anything else (no storage, another
-// tab writing, a failed restore) falls back to a fresh start, silently; phases.snapshot says why.
+// it as the zip's comment). The file is written aside and swapped in whole (createWritable), so a
+// reader finds a complete snapshot or none; its length is checked, its bytes are not hashed (a
+// SHA-256 of 31 MB costs this thread about 90 ms, a third of what the snapshot saves). Anything
+// else (no storage, a failed restore) falls back to a fresh start, silently; phases.snapshot
+// says why, and a snapshot that failed is deleted.
 const SNAPSHOT_FORMAT = 1; // bump when what a snapshot holds changes
 const SNAPSHOT_IDLE_MS = 1000; // written once no call came for this long after ready
 const MAGIC = "pricebook-snapshot\n";
@@ -95,7 +98,8 @@ async function snapshotFile(create = false) {
 }
 
 // {header, bytes} or {why}: the file is MAGIC, a 4-byte header length, the header JSON padded to
-// 8 bytes ({key, stdlib, models, size, sha256}), then the snapshot bytes.
+// 8 bytes ({key, index, stdlib, models, size}), then the snapshot bytes. Once the header is read,
+// the Pyodide JS modules it names (the folder of the last start) are imported, while the bytes load.
 async function readSnapshot() {
   let file;
   try {
@@ -103,30 +107,43 @@ async function readSnapshot() {
   } catch (err) {
     return { why: err.name === "NotFoundError" ? "none yet" : `no storage (${err.name || err})` };
   }
-  let data;
-  try { // fastest: read straight into memory; another tab may hold the file, then read a copy
-    const handle = await file.createSyncAccessHandle();
-    try {
-      data = new Uint8Array(handle.getSize());
-      handle.read(data, { at: 0 });
-    } finally {
-      handle.close();
-    }
+  let handle = null; // fastest: read straight into memory; if another tab holds the file, a copy
+  try {
+    handle = await file.createSyncAccessHandle();
   } catch {
-    data = new Uint8Array(await (await file.getFile()).arrayBuffer());
+    handle = null;
   }
-  const head = MAGIC.length + 4;
-  if (data.length < head || new TextDecoder().decode(data.subarray(0, MAGIC.length)) !== MAGIC) return { why: "not a snapshot" };
-  const length = new DataView(data.buffer).getUint32(MAGIC.length, true);
-  const header = JSON.parse(new TextDecoder().decode(data.subarray(head, head + length)));
-  const bytes = data.subarray(Math.ceil((head + length) / 8) * 8);
-  if (bytes.length !== header.size) return { why: "truncated" };
-  mark("snapshotRead");
-  // Hashed off this thread while the worker waits for init; checked before use.
-  return { header, bytes, intact: hex(bytes).then((sha) => sha === header.sha256) };
+  const blob = handle ? null : await file.getFile();
+  const read = async (at, length) => {
+    if (!handle) return new Uint8Array(await blob.slice(at, at + length).arrayBuffer());
+    const out = new Uint8Array(Math.max(0, Math.min(length, handle.getSize() - at)));
+    handle.read(out, { at });
+    return out;
+  };
+  try {
+    const head = await read(0, 4096);
+    const text = new TextDecoder();
+    if (head.length < MAGIC.length + 4 || text.decode(head.subarray(0, MAGIC.length)) !== MAGIC) return { why: "not a snapshot" };
+    const length = new DataView(head.buffer).getUint32(MAGIC.length, true);
+    const header = JSON.parse(text.decode(head.subarray(MAGIC.length + 4, MAGIC.length + 4 + length)));
+    preload(header.index);
+    const bytes = await read(Math.ceil((MAGIC.length + 4 + length) / 8) * 8, header.size);
+    if (bytes.length !== header.size) return { why: "truncated" };
+    mark("snapshotRead");
+    return { header, bytes };
+  } finally {
+    if (handle) handle.close();
+  }
 }
 
-async function writeSnapshot(py, key, models) {
+const preloaded = new Set();
+function preload(index) { // Pyodide's two JS modules (loadPyodide imports the second one later)
+  if (typeof index !== "string" || preloaded.has(index)) return;
+  preloaded.add(index);
+  for (const name of ["pyodide.mjs", "pyodide.asm.mjs"]) import(`${index}${name}`).catch(() => {});
+}
+
+async function writeSnapshot(py, key, index, models) {
   const stdlib = stdlibId(py);
   if (!stdlib) return "the standard library has no id";
   // Every calculator module imported (vectors.py is imported lazily otherwise): the restored
@@ -138,7 +155,7 @@ for _name in sorted(os.listdir(calculator.__path__[0])):
         __import__("calculator." + _name[:-3])
 `);
   const bytes = py.makeMemorySnapshot();
-  const header = utf8(JSON.stringify({ key, stdlib, models, size: bytes.length, sha256: await hex(bytes) }));
+  const header = utf8(JSON.stringify({ key, index, stdlib, models, size: bytes.length }));
   const prefix = new Uint8Array(Math.ceil((MAGIC.length + 4 + header.length) / 8) * 8);
   prefix.set(utf8(MAGIC));
   new DataView(prefix.buffer).setUint32(MAGIC.length, header.length, true);
@@ -169,9 +186,8 @@ async function init({ wheelURL, pricesURL, indexURL, lock }) {
   wheel.catch(() => {}); // reported below, once awaited
   prices.catch(() => {});
 
-  // Both of Pyodide's JS modules at once (loadPyodide imports the second one later, when it is
-  // already compiled).
-  const [{ loadPyodide }] = await Promise.all([import(`${index}pyodide.mjs`), import(`${index}pyodide.asm.mjs`)]);
+  preload(index);
+  const { loadPyodide } = await import(`${index}pyodide.mjs`);
   mark("modules");
   // lock: the vendored pyodide-lock.json's "info" (the build puts it in config.json). Given, Pyodide
   // skips fetching the lock file (119 KB); the calculator never calls loadPackage, so no package
@@ -205,7 +221,7 @@ async function init({ wheelURL, pricesURL, indexURL, lock }) {
       clearTimeout(timer);
       timer = setTimeout(() => {
         saveLater = null;
-        key.then((k) => writeSnapshot(py, k, loaded.models)).then(
+        key.then((k) => writeSnapshot(py, k, index, loaded.models)).then(
           (how) => { phases.snapshot = how; },
           (err) => { phases.snapshot = `not written (${err.name || err})`; });
       }, SNAPSHOT_IDLE_MS);
@@ -220,7 +236,7 @@ async function restore(loadPyodide, options, key) {
   snapshotRead = null; // the bytes are freed once used
   let why = snap.why;
   if (!why) {
-    why = snap.header.key !== await key ? "stale" : !(await snap.intact) ? "damaged" : "";
+    why = snap.header.key !== await key ? "stale" : "";
     mark("key");
   }
   if (why) {
