@@ -168,3 +168,21 @@ def catalog_models():
     result = load_catalog(REPO / "data")
     assert result.catalog is not None
     return len(result.catalog.models)
+
+
+def test_with_another_standard_library_the_wheel_is_unpacked_and_no_snapshot_kept(built_site, chromium):
+    """Pyodide's stock zip (no calculator inside, no pricebook id) in place of the build's: the
+    worker unpacks the wheel, answers every vector, and keeps no snapshot it could not check."""
+    from browser_site import serve
+    stock = (REPO / "node_modules" / "pyodide" / "python_stdlib.zip").read_bytes()
+    with serve(built_site, replace={"assets/pyodide/python_stdlib.zip": stock}) as base:
+        ctx = chromium.new_context()
+        try:
+            page, info = visit(ctx, base)
+            assert info["start"] == "fresh", info
+            vector_results(page)
+            assert page.evaluate("window.pricebook.call('estimate', {}).then((r) => r.ok)")
+            page.wait_for_timeout(2500)  # idle: a snapshot would be written now
+            assert page.evaluate(HEADER) is None
+        finally:
+            ctx.close()

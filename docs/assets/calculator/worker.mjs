@@ -1,4 +1,4 @@
-// The calculator's Web Worker: Pyodide + the calculator wheel, answering JSON requests.
+// The calculator's Web Worker: Pyodide + the calculator package, answering JSON requests.
 // Glue only: every figure comes from calculator.api in Python.
 //
 // Start it as a MODULE worker (a classic worker cannot load Pyodide):
@@ -64,18 +64,18 @@ async function fetchOk(url, what) {
 // ---- start-up ---------------------------------------------------------------------------------
 // What a start costs, in order: Pyodide's JS modules (compiled, or from the code cache), its wasm
 // (the same), the interpreter's start (unmarshalling the standard library), the calculator's
-// import and the prices. A returning visitor's browser skips the last three: after the first
+// import and the prices. A returning visitor's browser skips the last three: after a fresh
 // start, once the page has been idle a moment, the worker writes a Pyodide memory snapshot (the
 // interpreter's whole memory, calculator imported and prices loaded) to the origin private file
 // system, and the next start restores it instead. It is used only when everything that went into
-// it is the same: its key hashes the Pyodide folder and lock info, the wheel and the prices text
-// (the bytes this start fetched); Pyodide checks its own build id; the standard library zip
-// mounted must carry the id the snapshot was made with (hooks/sitegen/pyodide_stdlib.mjs writes
-// it as the zip's comment). The file is written aside and swapped in whole (createWritable), so a
-// reader finds a complete snapshot or none; its length is checked, its bytes are not hashed (a
-// SHA-256 of 31 MB costs this thread about 90 ms, a third of what the snapshot saves). Anything
-// else (no storage, a failed restore) falls back to a fresh start, silently; phases.snapshot
-// says why, and a snapshot that failed is deleted.
+// it is the same: its key hashes the Pyodide folder, its lock info and the prices text this start
+// fetched; Pyodide checks its own build id; the standard library zip mounted (which holds the
+// calculator too) must carry the id the snapshot was made with (hooks/sitegen/pyodide_stdlib.mjs
+// writes it as the zip's comment: a hash of every member). The file is written aside and swapped
+// in whole (createWritable), so a reader finds a complete snapshot or none; its length is
+// checked, its bytes are not hashed (a SHA-256 of 31 MB costs this thread about 90 ms, a third of
+// what the snapshot saves). Anything else (no storage, a failed restore) falls back to a fresh
+// start, silently; phases.snapshot says why, and a snapshot that failed is deleted.
 const SNAPSHOT_FORMAT = 1; // bump when what a snapshot holds changes
 const SNAPSHOT_IDLE_MS = 1000; // written once no call came for this long after ready
 const MAGIC = "pricebook-snapshot\n";
@@ -146,14 +146,6 @@ function preload(index) { // Pyodide's two JS modules (loadPyodide imports the s
 async function writeSnapshot(py, key, index, models) {
   const stdlib = stdlibId(py);
   if (!stdlib) return "the standard library has no id";
-  // Every calculator module imported (vectors.py is imported lazily otherwise): the restored
-  // interpreter has no wheel files to import from.
-  py.runPython(`
-import os, calculator
-for _name in sorted(os.listdir(calculator.__path__[0])):
-    if _name.endswith(".py"):
-        __import__("calculator." + _name[:-3])
-`);
   const bytes = py.makeMemorySnapshot();
   const header = utf8(JSON.stringify({ key, index, stdlib, models, size: bytes.length }));
   const prefix = new Uint8Array(Math.ceil((MAGIC.length + 4 + header.length) / 8) * 8);
@@ -171,7 +163,15 @@ for _name in sorted(os.listdir(calculator.__path__[0])):
 function stdlibId(py) {
   const zip = py.FS.readdir("/lib").find((name) => name.endsWith(".zip"));
   if (!zip) return "";
-  const tail = new TextDecoder().decode(py.FS.readFile(`/lib/${zip}`).subarray(-81));
+  const path = `/lib/${zip}`;
+  const bytes = new Uint8Array(81); // the comment ends the file
+  const stream = py.FS.open(path, "r");
+  try {
+    py.FS.read(stream, bytes, 0, bytes.length, Math.max(0, py.FS.stat(path).size - bytes.length));
+  } finally {
+    py.FS.close(stream);
+  }
+  const tail = new TextDecoder().decode(bytes);
   return /^pricebook-stdlib [0-9a-f]{64}$/.test(tail) ? tail : "";
 }
 
@@ -180,11 +180,11 @@ async function init({ wheelURL, pricesURL, indexURL, lock }) {
   if (!wheelURL || !pricesURL) throw new Error("init needs wheelURL and pricesURL");
   const base = self.location.href;
   const index = new URL(indexURL || defaultIndexURL, base).href;
-  // Start both downloads while Pyodide compiles.
-  const wheel = fetchOk(new URL(wheelURL, base), "calculator wheel").then((r) => r.arrayBuffer());
+  // The prices (and, for a Pyodide from a CDN, the wheel) download while Pyodide compiles.
   const prices = fetchOk(new URL(pricesURL, base), "prices").then((r) => r.text());
-  wheel.catch(() => {}); // reported below, once awaited
-  prices.catch(() => {});
+  const fetchWheel = () => fetchOk(new URL(wheelURL, base), "calculator wheel").then((r) => r.arrayBuffer());
+  const wheel = lock ? null : fetchWheel();
+  for (const p of [prices, wheel]) if (p) p.catch(() => {}); // reported below, once awaited
 
   preload(index);
   const { loadPyodide } = await import(`${index}pyodide.mjs`);
@@ -194,19 +194,24 @@ async function init({ wheelURL, pricesURL, indexURL, lock }) {
   // entry is needed. Absent (Pyodide from a CDN), Pyodide fetches its own lock file as usual, and
   // no snapshot is kept.
   const options = lock ? { indexURL: index, lockFileContents: { info: lock, packages: {} } } : { indexURL: index };
-  const key = lock && Promise.all([wheel, prices]).then(async ([w, p]) =>
-    hex(utf8(JSON.stringify([SNAPSHOT_FORMAT, index, lock, await hex(w), await hex(utf8(p))]))));
+  // The snapshot's key: what this start would load that the snapshot's memory holds and the
+  // standard library zip's id does not cover (the zip holds the calculator, and is checked apart).
+  const key = lock && prices.then((text) => hex(utf8(JSON.stringify([SNAPSHOT_FORMAT, index, lock, text]))));
   if (key) {
     key.catch(() => {});
-    const restored = await restore(loadPyodide, options, key);
-    if (restored) return;
+    if (await restore(loadPyodide, options, key)) return;
   }
   const py = await loadPyodide(lock ? { ...options, _makeSnapshot: true } : options);
   const pyodideMs = Math.round(performance.now() - started);
   mark("pyodide");
-  const sitePackages = py.runPython("import sysconfig; sysconfig.get_path('purelib')");
-  // unpackArchive throws on a bad wheel; loadPackage(url) would only log it.
-  py.unpackArchive(new Uint8Array(await wheel), "wheel", { extractDir: sitePackages });
+  // The vendored standard library zip (it carries the pricebook id) holds the calculator, compiled
+  // by the build from the same wheel, and comes first on sys.path; with another zip (a CDN's
+  // stock one), the wheel is unpacked into site-packages.
+  if (!stdlibId(py)) {
+    const sitePackages = py.runPython("import sysconfig; sysconfig.get_path('purelib')");
+    // unpackArchive throws on a bad wheel; loadPackage(url) would only log it.
+    py.unpackArchive(new Uint8Array(await (wheel || fetchWheel())), "wheel", { extractDir: sitePackages });
+  }
   const pyApi = py.pyimport("calculator.api");
   const loaded = JSON.parse(pyApi.load(await prices));
   pyApi.destroy();
