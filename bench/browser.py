@@ -12,9 +12,11 @@ from the same server. Figures, medians of several runs, times from the start of 
   when the engine's answer for that workload (CPython's `api` computes the expected text) is the
   gateway total on the page, from the worker (data-origin="worker", not stale).
   vs stock_pyodide_ms, the bare worker's loadPyodide() resolved. Cold: a fresh browser context
-  each run (empty HTTP and wasm code caches). Warm: a persistent profile
-  (`launch_persistent_context`, as a returning visitor's browser), primed by two loads; each
-  measured load is a new tab. Ratios are medians of per-run ratios.     target: <= 0.5 cold and warm
+  each run (empty HTTP and wasm code caches, no snapshot). Warm: a persistent profile
+  (`launch_persistent_context`, as a returning visitor's browser), primed by two loads, each of
+  which stays open until the worker has written its memory snapshot (worker.mjs: after the page
+  has been idle a second); each measured load is a new tab; how each warm start went (snapshot or
+  fresh) and its phases are reported. Ratios are medians of per-run ratios. target: <= 0.5 cold and warm
 - estimate_visible_ms: the build-time estimate is in the DOM and a frame rendered after it
                                                                        target: <= 500 ms
 - bytes.calculator_cold: what a cold calculator load transfers until its first figure (bodies,
@@ -338,6 +340,9 @@ def measure(site_dir, quick=False, log=print):
         k: round(statistics.median(c / b for c, b in zip(samples[k]["calc"], samples[k]["stock"])), 3)
         for k in ("cold", "warm")}
     out["samples"] = samples
+    steps = {k for ph in warm["phases"] for k, v in (ph or {}).items() if isinstance(v, (int, float))}
+    out["warm_phases_ms"] = {k: med([ph[k] for ph in warm["phases"] if k in (ph or {})])
+                             for k in sorted(steps, key=lambda k: med([ph[k] for ph in warm["phases"] if k in ph]))}
     vis = max(v for v in out["estimate_visible_ms"].values())
     out["targets"] = {
         "estimate_visible": _target("Build-time estimate visible after navigation (ms, cold and warm)",
@@ -376,6 +381,8 @@ def report(r):
         f"first real figure on the calculator:            cold {r['first_figure_ms']['cold']} ms, "
         f"warm {r['first_figure_ms']['warm']} ms  (x{r['first_figure_ratio']['cold']} / x{r['first_figure_ratio']['warm']}; "
         f"warm starts: {', '.join(r['samples']['warm']['start'])})",
+        "warm start-up in the worker (median ms from its start): "
+        + ", ".join(f"{k} {v}" for k, v in r["warm_phases_ms"].items()),
         f"build-time estimate visible:                    cold {r['estimate_visible_ms']['cold']} ms, "
         f"warm {r['estimate_visible_ms']['warm']} ms",
         f"recompute after an input change:                p50 {r['recompute_ms']['p50']} ms, "
