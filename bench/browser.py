@@ -380,7 +380,7 @@ def report(r):
         f"warm {r['stock_pyodide_ms']['warm']} ms",
         f"first real figure on the calculator:            cold {r['first_figure_ms']['cold']} ms, "
         f"warm {r['first_figure_ms']['warm']} ms  (x{r['first_figure_ratio']['cold']} / x{r['first_figure_ratio']['warm']}; "
-        f"warm starts: {', '.join(r['samples']['warm']['start'])})",
+        f"warm starts: {', '.join(str(k) for k in r['samples']['warm']['start'])})",
         "warm start-up in the worker (median ms from its start): "
         + ", ".join(f"{k} {v}" for k, v in r["warm_phases_ms"].items()),
         f"build-time estimate visible:                    cold {r['estimate_visible_ms']['cold']} ms, "
