@@ -85,6 +85,7 @@ const hex = async (bytes) => [...new Uint8Array(await crypto.subtle.digest("SHA-
   .map((b) => b.toString(16).padStart(2, "0")).join("");
 const utf8 = (text) => new TextEncoder().encode(text);
 let saveLater = null; // set when this start may write a snapshot; called after each answer
+class NotUsed extends Error {} // a snapshot left aside for a reason phases.snapshot gives
 
 // Read at once, while the settings arrive: the snapshot file, if this browser keeps one.
 let snapshotRead = readSnapshot().catch((err) => ({ why: `unreadable (${err.name || err})` }));
@@ -97,45 +98,32 @@ async function snapshotFile(create = false) {
   return dir.getFileHandle(`pricebook-calculator-${site}.snapshot`, { create });
 }
 
-// {header, bytes} or {why}: the file is MAGIC, a 4-byte header length, the header JSON padded to
-// 8 bytes ({key, index, stdlib, models, size}), then the snapshot bytes. Once the header is read,
-// the Pyodide JS modules it names (the folder of the last start) are imported, while the bytes load.
+// {header, bytes: Promise} or {why}: the file is MAGIC, a 4-byte header length, the header JSON
+// padded to 8 bytes ({key, index, stdlib, models, size}), then the snapshot bytes. Once the header
+// is read, the Pyodide JS modules it names (the folder of the last start) are imported; the bytes
+// are read meanwhile, off this thread (loadPyodide waits for them only just before instantiating).
 async function readSnapshot() {
   let file;
   try {
-    file = await snapshotFile();
+    file = await (await snapshotFile()).getFile();
   } catch (err) {
     return { why: err.name === "NotFoundError" ? "none yet" : `no storage (${err.name || err})` };
   }
-  let handle = null; // fastest: read straight into memory; if another tab holds the file, a copy
-  try {
-    handle = await file.createSyncAccessHandle();
-  } catch {
-    handle = null;
-  }
-  const blob = handle ? null : await file.getFile();
-  const read = async (at, length) => {
-    if (!handle) return new Uint8Array(await blob.slice(at, at + length).arrayBuffer());
-    const out = new Uint8Array(Math.max(0, Math.min(length, handle.getSize() - at)));
-    handle.read(out, { at });
-    return out;
-  };
-  try {
-    const head = await read(0, 4096);
-    const text = new TextDecoder();
-    if (head.length < MAGIC.length + 4 || text.decode(head.subarray(0, MAGIC.length)) !== MAGIC) return { why: "not a snapshot" };
-    const length = new DataView(head.buffer).getUint32(MAGIC.length, true);
-    const header = JSON.parse(text.decode(head.subarray(MAGIC.length + 4, MAGIC.length + 4 + length)));
-    preload(header.index);
-    const bytes = await read(Math.ceil((MAGIC.length + 4 + length) / 8) * 8, header.size);
-    if (bytes.length !== header.size) return { why: "truncated" };
+  const head = new Uint8Array(await file.slice(0, 4096).arrayBuffer());
+  const text = new TextDecoder();
+  if (head.length < MAGIC.length + 4 || text.decode(head.subarray(0, MAGIC.length)) !== MAGIC) return { why: "not a snapshot" };
+  const length = new DataView(head.buffer).getUint32(MAGIC.length, true);
+  const header = JSON.parse(text.decode(head.subarray(MAGIC.length + 4, MAGIC.length + 4 + length)));
+  preload(header.index);
+  const at = Math.ceil((MAGIC.length + 4 + length) / 8) * 8;
+  const bytes = file.slice(at, at + header.size).arrayBuffer().then((buffer) => {
+    if (buffer.byteLength !== header.size) throw new NotUsed("truncated");
     mark("snapshotRead");
-    return { header, bytes };
-  } finally {
-    if (handle) handle.close();
-  }
+    return new Uint8Array(buffer);
+  });
+  bytes.catch(() => {}); // reported by restore()
+  return { header, bytes };
 }
-
 const preloaded = new Set();
 function preload(index) { // Pyodide's two JS modules (loadPyodide imports the second one later)
   if (typeof index !== "string" || preloaded.has(index)) return;
@@ -239,17 +227,18 @@ async function init({ wheelURL, pricesURL, indexURL, lock }) {
 async function restore(loadPyodide, options, key) {
   const snap = await snapshotRead;
   snapshotRead = null; // the bytes are freed once used
-  let why = snap.why;
-  if (!why) {
-    why = snap.header.key !== await key ? "stale" : "";
-    mark("key");
-  }
-  if (why) {
-    phases.snapshot = why;
+  if (snap.why) {
+    phases.snapshot = snap.why;
     return false;
   }
+  // Pyodide's loader starts (fetching its wasm and zip) while the key is checked and the bytes load.
+  const bytes = key.then((k) => {
+    mark("key");
+    if (k !== snap.header.key) throw new NotUsed("stale");
+    return snap.bytes;
+  });
   try {
-    const py = await loadPyodide({ ...options, _loadSnapshot: snap.bytes });
+    const py = await loadPyodide({ ...options, _loadSnapshot: bytes });
     mark("pyodide");
     if (stdlibId(py) !== snap.header.stdlib) throw new Error("made with another standard library");
     const call = py.runPython(GLUE);
@@ -258,7 +247,8 @@ async function restore(loadPyodide, options, key) {
     api = { call, version: py.version, models: snap.header.models, pyodideMs: phases.pyodide, start: "snapshot" };
     return true;
   } catch (err) {
-    phases.snapshot = `failed (${String(err && err.message ? err.message : err).split("\n")[0]})`;
+    phases.snapshot = err instanceof NotUsed ? err.message
+      : `failed (${String(err && err.message ? err.message : err).split("\n")[0]})`;
     snapshotFile().then((file) => file.remove()).catch(() => {}); // written anew after this start
     return false;
   }
