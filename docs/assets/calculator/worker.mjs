@@ -87,9 +87,6 @@ const utf8 = (text) => new TextEncoder().encode(text);
 let saveLater = null; // set when this start may write a snapshot; called after each answer
 class NotUsed extends Error {} // a snapshot left aside for a reason phases.snapshot gives
 
-// Read at once, while the settings arrive: the snapshot file, if this browser keeps one.
-let snapshotRead = readSnapshot().catch((err) => ({ why: `unreadable (${err.name || err})` }));
-
 async function snapshotFile(create = false) {
   if (!self.navigator.storage || !navigator.storage.getDirectory) throw new Error("no storage");
   const dir = await navigator.storage.getDirectory();
@@ -124,12 +121,16 @@ async function readSnapshot() {
   bytes.catch(() => {}); // reported by restore()
   return { header, bytes };
 }
+
 const preloaded = new Set();
 function preload(index) { // Pyodide's two JS modules (loadPyodide imports the second one later)
   if (typeof index !== "string" || preloaded.has(index)) return;
   preloaded.add(index);
   for (const name of ["pyodide.mjs", "pyodide.asm.mjs"]) import(`${index}${name}`).catch(() => {});
 }
+
+// Read at once, while the settings arrive: the snapshot file, if this browser keeps one.
+let snapshotRead = readSnapshot().catch((err) => ({ why: `unreadable (${err.name || err})` }));
 
 async function writeSnapshot(py, key, index, models) {
   const stdlib = stdlibId(py);
