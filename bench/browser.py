@@ -12,9 +12,11 @@ from the same server. Figures, medians of several runs, times from the start of 
   when the engine's answer for that workload (CPython's `api` computes the expected text) is the
   gateway total on the page, from the worker (data-origin="worker", not stale).
   vs stock_pyodide_ms, the bare worker's loadPyodide() resolved. Cold: a fresh browser context
-  each run (empty HTTP and wasm code caches). Warm: a persistent profile
-  (`launch_persistent_context`, as a returning visitor's browser), primed by two loads; each
-  measured load is a new tab. Ratios are medians of per-run ratios.     target: <= 0.5 cold and warm
+  each run (empty HTTP and wasm code caches, no snapshot). Warm: a persistent profile
+  (`launch_persistent_context`, as a returning visitor's browser), primed by two loads, each of
+  which stays open until the worker has written its memory snapshot (worker.mjs: after the page
+  has been idle a second); each measured load is a new tab; how each warm start went (snapshot or
+  fresh) and its phases are reported. Ratios are medians of per-run ratios. target: <= 0.5 cold and warm
 - estimate_visible_ms: the build-time estimate is in the DOM and a frame rendered after it
                                                                        target: <= 500 ms
 - bytes.calculator_cold: what a cold calculator load transfers until its first figure (bodies,
@@ -235,9 +237,21 @@ def first_figure_case():
     return model, typed, answer["total"]["gateway"]["display"]
 
 
-def _first_figure(context, url, case, timeout=90_000):
+# Whether this origin keeps the worker's memory snapshot (worker.mjs writes it once the page has
+# been idle a moment after its first start).
+HAS_SNAPSHOT = """async () => {
+  const dir = await navigator.storage.getDirectory();
+  for await (const [name, handle] of dir.entries())
+    if (name.endsWith('.snapshot')) return (await handle.getFile()).size > 1000;
+  return false;
+}"""
+
+
+def _first_figure(context, url, case, timeout=90_000, stay=False):
     """Open the calculator in a new tab of `context`, choose the model and type the count as soon as
-    the form takes them; (ms to the engine's figure, build-time estimate visible ms, Bytes)."""
+    the form takes them; (ms to the engine's figure, build-time estimate visible ms, Bytes, the
+    worker's "ready" message). stay: keep the tab open until the worker has written its snapshot,
+    as a visitor who reads the figures for a moment does (at most 30 s)."""
     model, typed, _ = case
     page = context.new_page()
     counter = Bytes(page)
@@ -246,7 +260,12 @@ def _first_figure(context, url, case, timeout=90_000):
     page.fill("#pb-input", typed, timeout=timeout)
     page.wait_for_function("() => window.__pb_first !== null", timeout=timeout)
     page.wait_for_load_state("networkidle")
-    out = page.evaluate("window.__pb_first"), page.evaluate("window.__pb_visible ?? null"), counter
+    for _ in range(150 if stay else 0):
+        if page.evaluate(HAS_SNAPSHOT):
+            break
+        page.wait_for_timeout(200)
+    out = (page.evaluate("window.__pb_first"), page.evaluate("window.__pb_visible ?? null"), counter,
+           page.evaluate("window.pricebook.engine.info"))
     page.close()
     return out
 
@@ -286,7 +305,7 @@ def measure(site_dir, quick=False, log=print):
     out = {"runs": runs, "first_figure_case": {"model": case[0], "input": case[1], "gateway_total": case[2]},
            "bytes": {}}
     cold = {"stock": [], "calc": [], "visible": []}
-    warm = {"stock": [], "calc": [], "visible": []}
+    warm = {"stock": [], "calc": [], "visible": [], "start": [], "phases": []}
     with serve(site_dir, replace=blank, precompressed=True) as base, sync_playwright() as p:
         calc_url, stock_url = f"{base}calculator/", f"{base}bench-stock/index.html"
         browser = launch(p)
@@ -296,7 +315,7 @@ def measure(site_dir, quick=False, log=print):
                     ctx = browser.new_context()
                     ctx.add_init_script(probes)
                     if kind == "calc":
-                        ms, visible, counter = _first_figure(ctx, calc_url, case)
+                        ms, visible, counter, _ = _first_figure(ctx, calc_url, case)
                         if i:
                             cold["calc"].append(ms)
                             cold["visible"].append(visible)
@@ -331,13 +350,15 @@ def measure(site_dir, quick=False, log=print):
                     ctx.add_init_script(probes)
                     contexts[kind] = ctx
                     for _ in range(2):
-                        (_first_figure(ctx, calc_url, case) if kind == "calc" else _stock(ctx, stock_url))
+                        (_first_figure(ctx, calc_url, case, stay=True) if kind == "calc" else _stock(ctx, stock_url))
                 for i in range(runs):
                     for kind in (("stock", "calc") if i % 2 == 0 else ("calc", "stock")):
                         if kind == "calc":
-                            ms, visible, counter = _first_figure(contexts[kind], calc_url, case)
+                            ms, visible, counter, info = _first_figure(contexts[kind], calc_url, case)
                             warm["calc"].append(ms)
                             warm["visible"].append(visible)
+                            warm["start"].append(info.get("start"))
+                            warm["phases"].append(info.get("phases"))
                             out["bytes"]["calculator_warm"] = counter.total
                         else:
                             ms, counter = _stock(contexts[kind], stock_url)
@@ -377,6 +398,9 @@ def measure(site_dir, quick=False, log=print):
         k: round(statistics.median(c / b for c, b in zip(samples[k]["calc"], samples[k]["stock"])), 3)
         for k in ("cold", "warm")}
     out["samples"] = samples
+    steps = {k for ph in warm["phases"] for k, v in (ph or {}).items() if isinstance(v, (int, float))}
+    out["warm_phases_ms"] = {k: med([ph[k] for ph in warm["phases"] if k in (ph or {})])
+                             for k in sorted(steps, key=lambda k: med([ph[k] for ph in warm["phases"] if k in ph]))}
     vis = max(v for v in out["estimate_visible_ms"].values())
     out["targets"] = {
         "estimate_visible": _target("Build-time estimate visible after navigation (ms, cold and warm)",
@@ -414,7 +438,10 @@ def report(r):
         f"stock loadPyodide() (blank page, module worker): cold {r['stock_pyodide_ms']['cold']} ms, "
         f"warm {r['stock_pyodide_ms']['warm']} ms",
         f"first real figure on the calculator:            cold {r['first_figure_ms']['cold']} ms, "
-        f"warm {r['first_figure_ms']['warm']} ms  (x{r['first_figure_ratio']['cold']} / x{r['first_figure_ratio']['warm']})",
+        f"warm {r['first_figure_ms']['warm']} ms  (x{r['first_figure_ratio']['cold']} / x{r['first_figure_ratio']['warm']}; "
+        f"warm starts: {', '.join(str(k) for k in r['samples']['warm']['start'])})",
+        "warm start-up in the worker (median ms from its start): "
+        + ", ".join(f"{k} {v}" for k, v in r["warm_phases_ms"].items()),
         f"build-time estimate visible:                    cold {r['estimate_visible_ms']['cold']} ms, "
         f"warm {r['estimate_visible_ms']['warm']} ms",
         f"recompute after an input change:                p50 {r['recompute_ms']['p50']} ms, "

@@ -1,5 +1,6 @@
 """The calculator in Pyodide under Node, with the standard library the site ships: the build's
-trimmed `.pyc` zip (hooks/sitegen/vendor.py stdlib_zip, made by hooks/sitegen/pyodide_stdlib.mjs).
+trimmed `.pyc` zip, which holds the calculator compiled too (hooks/sitegen/vendor.py stdlib_zip,
+made by hooks/sitegen/pyodide_stdlib.mjs).
 
 Needs node and node_modules (`make setup`); without them these tests fail rather than skip,
 so a machine that cannot run the browser side does not pass silently.
@@ -7,6 +8,7 @@ so a machine that cannot run the browser side does not pass silently.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -67,7 +69,8 @@ def test_golden_vectors_pass_in_pyodide_with_the_shipped_stdlib(shipped):
     assert proc.returncode == 0, output
     assert f"stdlib: {stdlib}" in proc.stdout, output
     assert "Python 3.14" in proc.stdout, output
-    assert "calculator from /lib/python3.14/site-packages/calculator/" in proc.stdout, output
+    # ... and the calculator compiled into it (first on sys.path), not the wheel's sources.
+    assert "calculator from /lib/python314.zip/calculator/__init__.pyc" in proc.stdout, output
     # The golden vectors are mandatory: every file under tests/vectors/ ran, and none failed.
     files = sorted((REPO / "tests" / "vectors").glob("*.json"))
     assert files, "tests/vectors/*.json is missing"
@@ -118,6 +121,9 @@ def test_shipped_stdlib_is_pyc_only_stored_and_reproducible(shipped, tmp_path):
         infos = zf.infolist()
         files = [i.filename for i in infos if not i.is_dir()]
         assert {"decimal.pyc", "difflib.pyc", "encodings/__init__.pyc", "encodings/cp437.pyc"} <= set(files)
+        # every module of the calculator package, compiled (no source)
+        package = {f"calculator/{p.stem}.pyc" for p in (REPO / "calculator").glob("*.py")}
+        assert package and package == {f for f in files if f.startswith("calculator/")}
         assert all(name.endswith(".pyc") for name in files), [n for n in files if not n.endswith(".pyc")]
         assert {i.compress_type for i in infos} == {zipfile.ZIP_STORED}
         assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
@@ -127,6 +133,11 @@ def test_shipped_stdlib_is_pyc_only_stored_and_reproducible(shipped, tmp_path):
         header = zf.read("decimal.pyc")[:8]
         assert header[4:8] == b"\x01\x00\x00\x00", header
         assert header[:4] != importlib_magic(), "compiled by the host's Python, not Pyodide's"
+        # The id the worker's memory snapshot is checked against (worker.mjs): the members' hash.
+        digest = hashlib.sha256()
+        for name in sorted(files):
+            digest.update((name + ":").encode() + hashlib.sha256(zf.read(name)).digest())
+        assert zf.comment == b"pricebook-stdlib " + digest.hexdigest().encode()
     assert len(files) < 200  # trimmed: Pyodide's own zip holds 559 modules
     # A fresh compile (another cache folder) gives the same bytes.
     again = vendor.stdlib_zip(NODE_MODULES, wheel, catalog, tmp_path / "cache")

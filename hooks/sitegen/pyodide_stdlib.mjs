@@ -1,4 +1,5 @@
-// The calculator's Python standard library for Pyodide: only the modules it reaches, as .pyc.
+// The calculator's Python standard library for Pyodide: only the modules it reaches, and the
+// calculator itself, as .pyc.
 //
 //   node hooks/sitegen/pyodide_stdlib.mjs build --pyodide DIR --wheel W --catalog C --out ZIP [--deflate]
 //   node hooks/sitegen/pyodide_stdlib.mjs check --pyodide DIR --wheel W --catalog C --zip ZIP
@@ -11,7 +12,11 @@
 //   came from Pyodide's stdlib zip (its own start-up imports included: without them the
 //   interpreter cannot start). Each is compiled by Pyodide's own Python (3.14: a .pyc carries its
 //   interpreter's magic number, so the host's Python cannot make them) with an unchecked hash
-//   (no timestamps: same inputs, same bytes) and written to a zip with fixed dates, sorted.
+//   (no timestamps: same inputs, same bytes) and written to a zip with fixed dates, sorted, with
+//   the calculator package from the wheel compiled the same way (calculator/*.pyc: the zip comes
+//   first on sys.path, so the worker imports it without compiling the sources, and does not unpack
+//   the wheel). The zip's comment, "pricebook-stdlib <sha256 of its members>", tells the worker
+//   that the zip is this one, and is the id its memory snapshot is checked against.
 // check (the tests): start Pyodide with ZIP as its only stdlib and fail (exit 1, one line per
 //   problem) unless every stdlib module the calculator sources in DIR name imports, the worker
 //   path and every request above work, and the golden vectors in --vectors pass.
@@ -186,27 +191,39 @@ if (mode === "check") {
   process.exit(0);
 }
 
-// ---- build: compile what was imported from the zip, with this Pyodide's Python ---------------
+// ---- build: compile what was imported from the zip, and the calculator, with this Pyodide's Python
 const members = [...new Set(Object.values(toJs(inZip(STDLIB_ZIP))))].filter((m) => m.endsWith(".py")).sort();
 const make = py.runPython(`
-import io, os, py_compile, zipfile
-def _make(zip_path, members, deflate):
+import hashlib, io, os, py_compile, zipfile
+def _make(zip_path, members, deflate, package_dir):
     src_zip = zipfile.ZipFile(zip_path)
-    entries = {}
+    sources = []  # (zip member of the .py, file to compile)
     for member in members:
         src = os.path.join("/tmp/pyc-src", member)
         os.makedirs(os.path.dirname(src), exist_ok=True)
         with open(src, "wb") as fh:
             fh.write(src_zip.read(member))
-        # dfile: tracebacks name the same path as with the stock zip
-        cfile = py_compile.compile(src, cfile=src + "c", dfile=f"{zip_path}/{member}", doraise=True,
+        sources.append((member, src))
+    top = os.path.dirname(package_dir)
+    for folder, dirs, files in os.walk(package_dir):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        sources += [(os.path.relpath(os.path.join(folder, f), top), os.path.join(folder, f))
+                    for f in sorted(files) if f.endswith(".py")]
+    entries = {}
+    for member, src in sources:
+        # dfile: tracebacks name the zip's path, as with the stock zip
+        cfile = py_compile.compile(src, cfile=f"/tmp/pyc-out/{member}c", dfile=f"{zip_path}/{member}", doraise=True,
                                    invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
         with open(cfile, "rb") as fh:
             entries[member + "c"] = fh.read()
     dirs = {"/".join(n.split("/")[:i]) + "/" for n in entries for i in range(1, n.count("/") + 1)}
     method = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED
+    digest = hashlib.sha256()
+    for name in sorted(entries):
+        digest.update((name + ":").encode() + hashlib.sha256(entries[name]).digest())
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
+        zf.comment = b"pricebook-stdlib " + digest.hexdigest().encode()  # worker.mjs reads it
         for name in sorted(dirs | set(entries)):
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.create_system = 3
@@ -216,10 +233,11 @@ def _make(zip_path, members, deflate):
     return buf.getvalue()
 _make
 `);
-const bytes = toJs(make(STDLIB_ZIP, py.toPy(members), opt.deflate));
+const bytes = toJs(make(STDLIB_ZIP, py.toPy(members), opt.deflate, sources));
 const tmp = `${opt.out}.${process.pid}.tmp`;
 writeFileSync(tmp, bytes);
 renameSync(tmp, opt.out);
 const added = members.length - Object.keys(atStart).length;
-console.log(`${members.length} modules (${Object.keys(atStart).length} at Pyodide's start, ${added} for the calculator), ` +
+console.log(`${members.length} stdlib modules (${Object.keys(atStart).length} at Pyodide's start, ${added} for the calculator) ` +
+  `and the calculator's ${Object.keys(files).length}, ` +
   `Python ${py.runPython("import sys; sys.version.split()[0]")}, ${bytes.length} bytes -> ${opt.out}`);

@@ -5,9 +5,10 @@ Plain functions, no mkdocs import: the hook adapter calls them, and so can any o
 - ``copy_pyodide``: the runtime files of the npm package ``pyodide`` (pinned in
   package-lock.json) into ``<site>/assets/pyodide/``, so the site works offline, with the
   calculator's own standard library (``stdlib_zip``) as its ``python_stdlib.zip``.
-- ``stdlib_zip``: the standard library modules the calculator reaches, compiled to ``.pyc`` by
-  Pyodide's own Python under Node (``pyodide_stdlib.mjs``), cached; ``pyodide_lock_info``: what
-  the worker passes as ``lockFileContents`` instead of fetching ``pyodide-lock.json``.
+- ``stdlib_zip``: the standard library modules the calculator reaches, and the calculator package,
+  compiled to ``.pyc`` by Pyodide's own Python under Node (``pyodide_stdlib.mjs``), cached;
+  ``pyodide_lock_info``: what the worker passes as ``lockFileContents`` instead of fetching
+  ``pyodide-lock.json``.
 - ``copy_tablesort``: tablesort's minified JS and its number sort into ``<site>/assets/vendor/``.
 - ``build_calculator_wheel``: a pure-Python wheel holding only the ``calculator`` package,
   written directly with ``zipfile`` (no build backend, no network, byte-for-byte reproducible),
@@ -134,7 +135,7 @@ def pyodide_lock_info(node_modules: Path) -> dict:
 
 STDLIB_SCRIPT = Path(__file__).with_name("pyodide_stdlib.mjs")
 WORKER = Path(__file__).resolve().parents[2] / "docs" / "assets" / "calculator" / "worker.mjs"
-# Stored, not deflated: .pyc compress well (3.3 MB stored -> 0.94 MB brotli, 1.3 MB gzip), and
+# Stored, not deflated: .pyc compress well (3.5 MB stored -> 1.02 MB brotli, 1.39 MB gzip), and
 # the build writes .br/.gz beside it for a host that serves them (README: Serving). Deflating the
 # members instead (1.37 MB) would hide them from that compression; see README for the trade-off.
 STDLIB_DEFLATE = False
@@ -159,8 +160,9 @@ def _stdlib_key(node_modules: Path, wheel: Path) -> str:
 
 
 def stdlib_zip(node_modules: Path, wheel: Path, catalog: Path, cache_dir: Path, node: str | None = None) -> Path:
-    """The calculator's trimmed ``.pyc`` standard library for the vendored Pyodide; returns its
-    path inside ``cache_dir``.
+    """The calculator's trimmed ``.pyc`` standard library for the vendored Pyodide, with the
+    calculator package compiled into it (``calculator/*.pyc``); returns its path inside
+    ``cache_dir``.
 
     Made by ``node pyodide_stdlib.mjs build`` (about 3 s: Pyodide starts, runs the worker's path
     with ``wheel`` and ``catalog``, compiles what was imported) only when no zip for the same
