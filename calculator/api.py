@@ -10,7 +10,7 @@ import json
 import re
 from decimal import Decimal, InvalidOperation
 
-from . import cache_plan, charts, display, errors_match
+from . import cache_plan, charts, display
 from .buckets import BUCKETS, CACHE_PARTS, COUNT_FIELDS, PRICE_FIELDS
 from .catalog import WINDOW_PROMPT_AND_OUTPUT, Catalog, CatalogError, UnknownModel, shift_day
 from .modes import MAX_HOURS, MAX_SEARCHES, MODES, ModeError, parse_time
@@ -618,6 +618,7 @@ def tokens_view(text):
 
 
 def errors_view(catalog, text, limit=5):
+    from . import errors_match   # only the error lookup needs it: not imported at the calculator's start
     return {"errors": [], "matches": errors_match.rank(catalog.errors, text, limit=limit)}
 
 

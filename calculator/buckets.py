@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Bucket:
+    """One token bucket: where its count comes from, what it bills at, and its names."""
     count: str         # the token count field: Usage, the form, the worker's args ("input" is the whole prompt)
     billed: str        # the cost breakdown's name for the part it bills
     price: str         # the price field that bills it (data/models/*.yaml, per 1M tokens)

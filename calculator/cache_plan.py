@@ -51,6 +51,7 @@ MAX_MINUTES = 366 * 24 * 60
 
 @dataclass(frozen=True)
 class Option:
+    """One cache option a model offers: the write it bills, how long an entry lives."""
     key: str             # "5m", "30m", "1h", "12h", "explicit"
     write: str           # the price field a write bills at ("" for an explicit cache: created at input)
     ttl: int             # minutes an entry lives after its write (or its last hit, with `refresh`)
@@ -113,6 +114,7 @@ class Cost:
 
 @dataclass(frozen=True)
 class Row:
+    """What one cache option costs for the whole workload, and when it starts to pay."""
     option: Option
     total: Cost             # all R + 1 requests (+ creation and storage for an explicit cache)
     writes: int             # requests that write the prefix (0 for an explicit cache: created once)
@@ -126,6 +128,7 @@ class Row:
 
 @dataclass(frozen=True)
 class Plan:
+    """The workload, its cost with no cache, and one Row per cache option the model offers."""
     model: object
     prefix: int
     reuses: int

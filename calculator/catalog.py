@@ -59,6 +59,7 @@ class Rates:
 
 @dataclass(frozen=True)
 class Tier:
+    """A long-context tier: these rates for the whole request once its input passes `above`."""
     above: int  # the tier applies when total input (cache parts included) > above
     rates: Rates
 
@@ -94,6 +95,7 @@ class PriceSet:
 
 @dataclass(frozen=True)
 class HistoryEntry:
+    """Prices that applied before a date."""
     until: str  # ISO date: these prices applied before it
     prices: PriceSet
     note: str = ""
@@ -101,6 +103,7 @@ class HistoryEntry:
 
 @dataclass(frozen=True)
 class ScheduledEntry:
+    """Prices announced to apply from a date."""
     start: str  # ISO date: these prices apply from it (inclusive), until the next one starts
     prices: PriceSet
     note: str = ""
@@ -114,6 +117,7 @@ WINDOW_PROMPT_AND_OUTPUT = "prompt_and_output"  # prompt + output together
 
 @dataclass(frozen=True)
 class Family:
+    """A model family as site.yaml lists it (the gateway's ratio and labels)."""
     id: str
     name: str
     provider: str
@@ -123,6 +127,7 @@ class Family:
 
 @dataclass(frozen=True)
 class Model:
+    """One model: its prices over time, lifecycle, limits, aliases and modifiers."""
     slug: str
     name: str
     family: str
@@ -275,6 +280,7 @@ def _model_to_dict(m):
 
 @dataclass
 class Catalog:
+    """Every model and family, the gateway's offers and error families."""
     models: tuple
     families: dict
     overrides: tuple = ()    # the raw override dicts, as listed in site.yaml

@@ -38,6 +38,7 @@ def check_count(field, value, limit=MAX_TOKENS):
 
 @dataclass(frozen=True)
 class Usage:
+    """Token counts of one request, per bucket."""
     input: int = 0           # the whole prompt, cache parts included
     cache_read: int = 0
     cache_write_5m: int = 0
@@ -103,6 +104,7 @@ def breakdown(usage, rates):
 
 @dataclass(frozen=True)
 class Estimate:
+    """The priced workload: the breakdown per bucket, official and gateway totals."""
     model: object
     usage: Usage
     requests: int

@@ -26,6 +26,7 @@ def _is_cjk(ch):
 
 @dataclass(frozen=True)
 class TokenEstimate:
+    """A prompt's token count estimated from its text, with its low and high bounds."""
     tokens: int
     low: int
     high: int

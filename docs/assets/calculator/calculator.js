@@ -22,26 +22,9 @@
   const SITE = new URL("../../", ASSETS);
 
   // ---- the worker, shared by every page ----------------------------------------------------
-  const engine = { worker: null, boot: null, state: "idle", error: "", info: null, pending: new Map(), nextId: 1, starts: 0 };
+  const engine = { worker: null, state: "idle", error: "", info: null, pending: new Map(), nextId: 1, starts: 0 };
   const MAX_PASTE = 1_000_000; // calculator.api.usage_view's limit: larger pastes are not sent
   const listeners = new Set(); // called with engine on "ready" / "failed"
-
-  // assets/calculator/config.json, written by the build: {wheel, prices, pyodide, lock?}, each
-  // relative to that file's folder (pyodide may be an absolute CDN URL: mkdocs.yml
-  // extra.pricebook.pyodide_url); lock: the vendored Pyodide's lock-file info (worker.mjs).
-  async function workerConfig() {
-    const url = new URL("config.json", ASSETS);
-    const response = await fetch(url, { cache: "no-cache" });
-    if (!response.ok) throw new Error(`${url.pathname}: HTTP ${response.status}`);
-    const c = await response.json();
-    return {
-      type: "init",
-      wheelURL: new URL(c.wheel, url).href,
-      pricesURL: new URL(c.prices || "catalog.json", url).href,
-      indexURL: c.pyodide ? new URL(c.pyodide, url).href : undefined,
-      lock: c.lock || undefined,
-    };
-  }
 
   function settle(state, error, info) {
     engine.state = state;
@@ -80,11 +63,8 @@
       settle("failed", event.message || "the worker script did not load");
     };
     engine.starts += 1;
-    // Calls wait for the init message to go first (the worker answers calls sent before it with an error).
-    engine.boot = workerConfig().then(
-      (init) => engine.worker.postMessage(init),
-      (err) => settle("failed", `the calculator's settings did not load (${err.message || err})`),
-    );
+    // The worker reads its settings (config.json beside it) and starts itself; calls sent before
+    // it is ready wait there.
   }
 
   // Pyodide died in the worker (a fatal error): say so, drop that worker and start a fresh one.
@@ -105,9 +85,7 @@
     const id = engine.nextId++;
     return new Promise((resolve) => {
       engine.pending.set(id, resolve);
-      engine.boot.then(() => {
-        if (engine.state !== "failed") engine.worker.postMessage({ id, fn, args });
-      });
+      engine.worker.postMessage({ id, fn, args });
     });
   }
 

@@ -13,10 +13,6 @@
 //        rank, cache, charts, usage, tokens, errors), or "vectors" with args {document: a tests/vectors/*.json
 //        document}, answered {count, failures} by calculator.vectors. At start-up the prices text
 //        goes to calculator.api.load(text).
-//   {type: "init", wheelURL, pricesURL, indexURL?, lock?}   optional: used only when config.json
-//        cannot be read (then the worker waits for it). URLs resolve against this file's URL, so
-//        pass absolute ones. indexURL (folder of pyodide.mjs, with a trailing "/") defaults to the
-//        vendored ../pyodide/.
 // Worker -> page
 //   {type: "ready", ms, pyodideMs, pyodide, models, start, phases}   ms: worker start to ready;
 //        pyodideMs: to loadPyodide() done; pyodide: its version; models: count from
@@ -283,27 +279,24 @@ async function answer({ id, fn, args }) {
 }
 
 // The settings: config.json beside this file (the build writes it: {wheel, prices, pyodide, lock},
-// paths relative to it), read as soon as the worker loads; without it, the page's init message.
+// paths relative to it), read as soon as the worker loads.
 async function settings() {
   const url = new URL("config.json", import.meta.url);
+  let response;
   try {
-    const response = await fetch(url, { cache: "no-cache" });
-    if (response.ok) {
-      const c = await response.json();
-      return {
-        wheelURL: new URL(c.wheel, url).href,
-        pricesURL: new URL(c.prices || "catalog.json", url).href,
-        indexURL: c.pyodide ? new URL(c.pyodide, url).href : undefined,
-        lock: c.lock || undefined,
-      };
-    }
-  } catch {
-    // no config.json: the page's init names the files
+    response = await fetch(url, { cache: "no-cache" });
+  } catch (err) {
+    throw new Error(`the calculator's settings did not load (${err.message || err})`);
   }
-  return fromPage;
+  if (!response.ok) throw new Error(`the calculator's settings did not load (${url.pathname}: HTTP ${response.status})`);
+  const c = await response.json();
+  return {
+    wheelURL: new URL(c.wheel, url).href,
+    pricesURL: new URL(c.prices || "catalog.json", url).href,
+    indexURL: c.pyodide ? new URL(c.pyodide, url).href : undefined,
+    lock: c.lock || undefined,
+  };
 }
-let pageInit;
-const fromPage = new Promise((resolve) => { pageInit = resolve; });
 
 ready = settings().then(init).then(
   () => {
@@ -326,10 +319,6 @@ ready = settings().then(init).then(
 );
 
 self.onmessage = async ({ data }) => {
-  if (data && data.type === "init") {
-    pageInit(data); // used only if config.json could not be read
-    return;
-  }
   self.postMessage(await answer(data || {}));
   if (saveLater) saveLater();
 };
