@@ -9,6 +9,10 @@ on_config       the settings (mkdocs.yml extra.pricebook, validated; hooks/siteg
 on_files        the generated pages (File.generated; per-model pages NOT_IN_NAV) with edit links to
                 their YAML file; the markers of hand-written pages filled once (markers.py); the
                 topics.yaml cards checked against the pages the site has; the exports (export.py)
+on_nav          which pages are outside the navigation and which of them can share one rendering of
+                it (nav.sharing)
+on_env          Material's navigation and tabs partials rendered once per such group of pages, not
+                once per page (the whole navigation is in every page: per-model pages x nav items)
 on_page_content the generated bodies rendered by the page layer (htmlparts.py) put in for their
                 placeholders, links turned into URLs by MkDocs' own rule, their anchors recorded
 on_page_context the search plugin reads those pages without code and big tables (swapped in
@@ -30,6 +34,7 @@ import re
 import sys
 from pathlib import Path
 
+import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, InclusionLevel
@@ -40,7 +45,8 @@ if str(_REPO) not in sys.path:  # the repository is importable even without `pip
     sys.path.insert(0, str(_REPO))
 
 from hooks.data.rules import topics_yaml  # noqa: E402
-from hooks.sitegen import build as sitegen, export, htmlparts, markers, nav, precompress, publish, secrets, settings, vendor  # noqa: E402,E501
+from hooks.sitegen import build as sitegen, export, htmlparts, markers, precompress, publish, secrets, settings, vendor  # noqa: E402,E501
+from hooks.sitegen import nav as nav_module  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.pricebook")
 STATE = "pricebook"   # the key on MkDocs' config that carries this build's SiteBuild and Settings
@@ -88,7 +94,7 @@ def on_config(config):
         log.info(f"pricebook: {note}")
     if not build.ok:
         raise _problems(chosen.data_dir, build.errors)
-    config.nav = nav.expanded(config.nav, build.pages, build.nav_titles)
+    config.nav = nav_module.expanded(config.nav, build.pages, build.nav_titles)
     brand = build.catalog.site.get("brand")
     if brand:  # another gateway changes only data/: the site name follows site.yaml's brand
         config.site_name = f"{brand} docs"
@@ -171,6 +177,54 @@ def on_post_build(config):
                           "it must not be published:\n" + "\n".join(leaked[:20]))
     if chosen.precompress and _COMMAND["name"] != "serve":
         precompress.precompress(site_dir, cache / "precompressed", best=("assets/pyodide/",))
+
+
+def _nav_urls(items):
+    for item in items:
+        if isinstance(getattr(item, "url", None), str):
+            yield item.url
+        yield from _nav_urls(getattr(item, "children", None) or ())
+
+
+@_plain_errors
+def on_nav(nav, config, files):
+    theme = config.theme
+    urls = [*_nav_urls(nav.items), *(u for u in (config.extra.get("homepage"), theme.get("logo"), theme.get("favicon"))
+                                     if isinstance(u, str))]
+    config[STATE]["nav"] = ({id(p) for p in nav.pages}, nav_module.sharing(urls))
+    return nav
+
+
+SHARED_PARTIALS = ("partials/nav.html", "partials/tabs.html")   # Material's: nothing page-specific but the above
+
+
+@_plain_errors
+def on_env(env, config, files):
+    in_nav, key_of = config[STATE]["nav"]
+    for name in SHARED_PARTIALS:
+        try:
+            template = env.get_template(name)
+        except jinja2.TemplateNotFound:   # another theme: nothing to share
+            continue
+        template.root_render_func = _shared(template.root_render_func, in_nav, key_of)
+    return env
+
+
+def _shared(render, in_nav, key_of):
+    """Jinja's render function of an included partial, rendered once per key for pages outside the
+    navigation (MkDocs' theme environment is made anew for every build, so is this memo)."""
+    memo = {}
+
+    def root_render_func(context, *args, **kwargs):
+        page = context.get("page")
+        key = None if page is None or id(page) in in_nav else key_of(page.url)
+        if key is None:
+            yield from render(context, *args, **kwargs)
+            return
+        if key not in memo:
+            memo[key] = "".join(render(context, *args, **kwargs))
+        yield memo[key]
+    return root_render_func
 
 
 _LINK = re.compile(r'(<(?:a|img)\s[^>]*?\b(?:href|src)=")([^"]*)(")')

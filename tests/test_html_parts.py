@@ -10,6 +10,7 @@ import yaml
 
 from hooks.sitegen import build as sitegen
 from hooks.sitegen import htmlparts
+from hooks.sitegen import nav
 from sitebuild import REPO, build_site, copy_data, data_date
 
 
@@ -69,6 +70,31 @@ def test_search_html_drops_code_and_big_tables_only():
     big = "<table><thead><tr><th>a</th></tr></thead><tbody>" + "<tr><td>1</td></tr>" * 50 + "</tbody></table>"
     out = htmlparts.search_html(f"<p>keep</p>{code}{small}{big}<p>also</p>")
     assert out == f"<p>keep</p>{small}<p>also</p>"
+
+
+def test_pages_outside_the_nav_share_its_rendering_only_when_every_link_is_the_same():
+    """nav.sharing's key: pages with one key get the same relative URL to every nav target from
+    MkDocs' own rule (so the theme's navigation HTML is the same), checked on every pair of a set of
+    folders and files with targets inside, beside and above them."""
+    from mkdocs.utils import get_relative_url
+    targets = ["", "models/", "models/family/claude/", "errors/", "errors/out-of-balance/", "a/b/c/",
+               "calculator/", "assets/logo.png", "x.html", "models/y.html", "../up/"]
+    key = nav.sharing(targets)
+    pages = ["", "x.html", "z/", "models/a/", "models/b/", "models/family/", "models/family/gpt/", "errors/x/",
+             "errors/out-of-balance/", "a/", "a/b/", "a/d/", "a/b/e/", "q/r/", "q/s/", "models/a.html",
+             "models/b.html", "models/family/x.html", "models/family/x/", "assets/", "up/", "q/t.html"]
+    groups = {}
+    for page in pages:
+        if key(page) is not None:
+            groups.setdefault(key(page), []).append(page)
+    for members in groups.values():
+        urls = {tuple(get_relative_url(t, p) for t in targets) for p in members}
+        assert len(urls) == 1, members
+    assert key("models/a/") == key("models/b/") == (("models",), 2)
+    assert key("q/r/") == key("q/s/") != key("models/a/")
+    assert key("") == key("x.html") and key("z/") == key("q/t.html")
+    for holds_a_target in ("models/family/", "models/a.html", "errors/out-of-balance/", "a/", "a/b/", "assets/"):
+        assert key(holds_a_target) is None
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,8 @@
 """Where generated pages go in the navigation: a pure function over the nav as mkdocs.yml writes it
-(a list of "path" / {title: path or list}); the adapter hands it in and takes the result."""
+(a list of "path" / {title: path or list}); the adapter hands it in and takes the result. And which
+pages outside the navigation can share one rendering of it (`sharing`)."""
 import copy
+import posixpath
 
 
 def _paths(nav):
@@ -54,3 +56,32 @@ def expanded(nav, pages, titles):
         inserted[id(section)] = inserted.get(id(section), 0) + 1
         listed.add(page.src_uri)
     return nav
+
+
+def _parts(url):
+    """A URL's path as MkDocs' relative-URL rule reads it (mkdocs.utils._norm_parts)."""
+    path = posixpath.normpath("/" + url)[1:]
+    return tuple(path.split("/")) if path else ()
+
+
+def sharing(target_urls):
+    """A function page URL -> key for pages outside the navigation: pages with the same key get the
+    same navigation HTML (issue 15: Material renders the whole navigation into every page; a
+    per-model page costs a rendering per nav item). The theme renders a page outside the
+    navigation with nothing active, so the page enters the HTML only through the relative URLs of
+    `target_urls` (every URL the navigation links to), and mkdocs.utils.get_relative_url makes
+    those from the page's folder D: two folders with the same parent and depth give the same URLs
+    to every target outside both of them. Key: (parent, depth) of D; None (render it) when a target
+    lies in D itself."""
+    inside = set()
+    for url in target_urls:
+        parts = _parts(url)
+        inside.update(parts[:i] for i in range(1, len(parts) + 1))
+
+    def key(page_url):
+        dirname, _, base = page_url.rpartition("/")
+        folder = _parts(dirname if "." in base else page_url)
+        if folder in inside:
+            return None
+        return folder[:-1], len(folder)
+    return key
