@@ -1,7 +1,10 @@
 """Generated bodies rendered by the page layer (hooks/sitegen/htmlparts.py, issue 15 part 3): the
 split keeps every heading for MkDocs, the request examples highlighted once give the same HTML as
-highlighting each page, the search index reads no code and no big tables, and a rebuild after a
-data edit (what `mkdocs serve` does) shows the new figure. The HTML itself: tests/test_golden.py."""
+highlighting each page, each part converted once per skeleton gives the same HTML as converting
+the page at once (every page of the default data and of a synthetic catalog, and hand-made traps),
+pages outside the navigation share its rendering only when it is the same, the search index reads
+no code and no big tables, and a rebuild after a data edit (what `mkdocs serve` does) shows the new
+figure. The HTML itself: tests/test_golden.py."""
 import datetime
 import re
 
@@ -55,13 +58,104 @@ def test_examples_highlighted_once_equal_examples_highlighted_per_page():
     for page in with_html:
         if not page.src_uri.startswith("models/") or page.src_uri.count("/") != 1 or page.src_uri == "models/index.md":
             continue
-        direct_stub, direct = htmlparts.Converter(*_markdown_config()).page(page.markdown)
+        direct_stub, direct = htmlparts.Converter(*_markdown_config(), skeletons=False).page(page.markdown)
         assert page.stub == direct_stub
         assert page.html_parts == direct, page.src_uri
         if htmlparts.PLACEHOLDER_SLUG not in page.markdown and "```bash" in page.markdown:
             checked += 1
     assert checked > 10   # the callable models: their pages have the examples
     assert htmlparts.PLACEHOLDER_SLUG not in "".join("".join(p.html_parts.values()) for p in with_html)
+
+
+def _both_ways(data_dir):
+    """with_html's pages by skeletons and at once (the reference), and the skeleton converter."""
+    built = sitegen.build(data_dir, today=data_date(data_dir))
+    conv = htmlparts.Converter(*_markdown_config())
+    fast = sitegen.with_html(built.pages, built.catalog, conv)
+    slow = sitegen.with_html(built.pages, built.catalog, htmlparts.Converter(*_markdown_config(), skeletons=False))
+    return fast, slow, conv
+
+
+@pytest.mark.parametrize("source", ["default", "synthetic"])
+def test_parts_by_skeleton_equal_the_page_converted_at_once(source, tmp_path):
+    if source == "default":
+        data = REPO / "data"
+    else:
+        from bench import synth
+        data = synth.generate(tmp_path / "data", 300, 12, today=data_date(REPO / "data"))
+    fast, slow, conv = _both_ways(data)
+    rendered = [p for p in slow if p.html_parts]
+    assert len(rendered) > (50 if source == "default" else 300)
+    for a, b in zip(fast, slow):
+        assert (a.src_uri, a.stub) == (b.src_uri, b.stub)
+        assert a.html_parts == b.html_parts, a.src_uri
+    parts = sum(len(p.html_parts) for p in fast)
+    print(source, parts, "parts,", len(conv._converted), "skeletons converted")
+    assert len(conv._converted) < parts / (2 if source == "default" else 8)
+
+
+TRAPS = """---
+title: "T"
+---
+
+# T
+
+1. first 2026 item
+2. second, 30 tokens, <code>gpt-5.4-mini</code> and [gpt-5.4-mini](gpt-5.4-mini.md)
+- 1. nested ordered item
+> 3. quoted
+
+Entity 0&#46;35, &#x2e;7 and &frac12;, tag <h2>x</h2>, <span data-x="12">12</span>, {: #id12 }
+AT&gpt-5.4-mini; and <gpt-5.4-mini> and gpt-5.4-mini-2026 and xgpt-5.4-mini, 4o, x86, 1st, a <5 b> c.
+
+<div markdown="1">
+Inside 42 **gpt-5.4-mini**
+</div>
+
+```text
+gpt-5.4-mini 1. 2
+```
+
+```python
+x = "gpt-5.4-mini"  # 3.5
+```
+
+| a | b |
+|--:|---|
+| 1,000 | $0.40 gpt-5.4-mini |
+
+=== "one"
+
+    first 1
+
+=== "two"
+
+    second 2
+
+## Second
+
+=== "three"
+
+    ```bash
+    curl 12
+    ```
+
+=== "four"
+
+    text 3
+"""
+
+
+@pytest.mark.parametrize("text", [TRAPS, TRAPS.replace("## Second", "## Second\n\n=== \"t\"\n\n    ## inside a tab"),
+                                  TRAPS + "\n[ref]: https://example.com/1\n", TRAPS.replace("curl 12", "#!/bin/sh 12")])
+def test_skeleton_traps(text):
+    values = ("gpt-5.4-mini", "gpt-5.4-mini-2026", "4o", "x")
+    conv = htmlparts.Converter(*_markdown_config())
+    fast = conv.page(text, values=values)
+    slow = htmlparts.Converter(*_markdown_config(), skeletons=False).page(text)
+    assert fast == slow
+    assert bool(conv._converted) == (text is TRAPS)   # the others are converted at once
+    assert '__tabbed_2_1' in "".join(fast[1].values())
 
 
 def test_search_html_drops_code_and_big_tables_only():
