@@ -15,8 +15,8 @@ on_env          Material's navigation and tabs partials rendered once per such g
                 once per page (the whole navigation is in every page: per-model pages x nav items)
 on_page_content the generated bodies rendered by the page layer (htmlparts.py) put in for their
                 placeholders, links turned into URLs by MkDocs' own rule, their anchors recorded
-on_page_context the search plugin reads those pages without code and big tables (swapped in
-                before it, the whole page put back after it)
+on_page_context the search plugin reads the generated pages without code and big tables (swapped
+                in before it, the whole page put back after it)
 on_startup      remembers whether this is `mkdocs serve` (no precompressed copies: its server
                 does not use them, and each rebuild would pay for them)
 on_pre_build    check that the site folder can be written (one line, not MkDocs' traceback)
@@ -99,7 +99,8 @@ def on_config(config):
     if brand:  # another gateway changes only data/: the site name follows site.yaml's brand
         config.site_name = f"{brand} docs"
     config[STATE] = {"build": build, "settings": chosen,
-                     "html": {p.src_uri: p for p in build.pages if p.html_parts}, "search": {}, "whole": {}}
+                     "html": {p.src_uri: p for p in build.pages if p.html_parts}, "search": {}, "whole": {},
+                     "generated": {p.src_uri for p in build.pages}}
     return config
 
 
@@ -247,6 +248,10 @@ def on_page_content(html, page, config, files):
     state = config[STATE]
     generated = state["html"].get(page.file.src_uri)
     if generated is None:
+        if page.file.src_uri in state["generated"]:   # rendered by MkDocs: searched the same way
+            search = htmlparts.search_html(html)
+            if search != html:
+                state["search"][page.file.src_uri] = search
         return html
     links = _RelativePathTreeprocessor(page.file, files, config)
     whole, search = html, html

@@ -92,9 +92,10 @@ def calculator_pages(catalog, at):
     return list(pages_calculator.pages(catalog, at))
 
 
-# Which generated pages get their bodies rendered here: those whose number grows with the catalog
-# (one per model) and the models tables. The other pages are few and MkDocs renders them whole.
-HTML_KINDS = ("models/",)
+# Which generated pages get their bodies rendered here: those whose number or size grows with the
+# catalog (one page per model and alias, the models and pricing tables). The troubleshooting pages
+# (one per error family, prose) and the hand-written pages are rendered whole by MkDocs.
+HTML_KINDS = ("models/", "pricing/")
 _EXAMPLES = ("openai_tabs", "anthropic_tabs")   # _macros.md.j2: a model page's request examples
 
 
@@ -113,20 +114,12 @@ def _model_substitutions(page, catalog, models, markdown):
     return markdown, ({htmlparts.PLACEHOLDER_SLUG: model.slug} if changed else {})
 
 
-def _identifiers(page, by_name):
-    """The identifiers of the model a models/ page is about (its page or an alias's redirect page):
-    slug, aliases, provider id, for the converter's skeletons."""
-    m = by_name.get(page.src_uri[len("models/"):-len(".md")]) if page.src_uri.count("/") == 1 else None
-    return (m.slug, *m.aliases, m.provider_model_id) if m else ()
-
-
 def with_html(pages, catalog, converter):
     out, models = [], {m.slug: m for m in catalog.models}
-    by_name = {**{a: m for m in catalog.models for a in m.aliases}, **models}
     for page in pages:
         if page.src_uri.startswith(HTML_KINDS):
             source, subs = _model_substitutions(page, catalog, models, page.markdown)
-            stub, parts = converter.page(source, subs, _identifiers(page, by_name))
+            stub, parts = converter.page(source, subs)
             if parts:
                 page = dataclasses.replace(page, stub=stub, html_parts=parts)
         out.append(page)

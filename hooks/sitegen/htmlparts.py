@@ -3,32 +3,35 @@
 A generated page's Markdown is split at its headings: MkDocs gets a *stub* (front matter, every
 heading, and between them one placeholder paragraph per body part), so its toc, heading anchors,
 page title and search sections stay MkDocs' own; the bodies are rendered here, with the same
-Python-Markdown extensions and configuration as mkdocs.yml, by one reused converter, all parts of
-a page in one conversion (so counters such as content-tab ids run as in one document). The
-adapter swaps the HTML in for the placeholders at `on_page_content` and turns `.md` links into
-URLs with MkDocs' own rules.
+Python-Markdown extensions and configuration as mkdocs.yml, by one reused converter. The adapter
+swaps the HTML in for the placeholders at `on_page_content` and turns `.md` links into URLs with
+MkDocs' own rules.
 
-Savings on top: a code block already highlighted in this build is not highlighted again (the
+Each part is converted once per *skeleton* (a thousand model pages are a few dozen shapes): its
+words (runs of letters and digits with inner "." or "-") are replaced by numbered letter tokens,
+the skeleton is converted (or found converted), and the words are put back into the HTML. Exact
+because the extensions configured here (PART_SAFE_EXTENSIONS; any other: no skeletons) treat such
+a word and a token alike wherever one is replaced: outside HTML tags, attribute braces, code
+fences (a ```text fence excepted: Pygments' text lexer copies it) and block-syntax lines
+(admonition, details, tab titles: a type becomes a class and a title), never in what starts a line
+(list markers), never after "&", "&#", "<" (entities, tag names). A long table (TABLE_ROWS body
+rows or more, pipes at both ends) is converted row by row, each row skeleton once in a table of its
+own with the same alignments: Python-Markdown builds a row from its text and the separator alone.
+A part is converted as a document of its own; the content-tab counter, the one thing that runs
+across parts, is renumbered; a page whose parts could share state (a link reference definition,
+a heading Python-Markdown sees inside a part, a toc marker, inline highlighting) is converted in
+one document, parts separated by a marker paragraph (also the reference: `skeletons=False`).
+tests/test_html_parts.py compares both ways on every generated page of the default data and of a
+synthetic catalog, and on hand-made traps.
+
+Two more savings: a code block already highlighted in this build is not highlighted again (the
 memo is keyed by everything the highlighter is given), and a model page's request examples are
 converted with a placeholder slug (identical on every model page, so highlighted once) and get
 the real slug after conversion. That substitution is exact: the slug sits inside string literals
 of those examples and is made of letters, digits, ".", "_" and "-" (checked; else no substitution).
 
-And each part is converted once per *skeleton* (issue 15: a thousand model pages are a few dozen
-shapes): the part's numbers and the page's own identifiers (`values`: a model's slug, aliases,
-provider id) are replaced by letter tokens, the skeleton is converted (or found converted), and the
-tokens are replaced back in the HTML. Exact because Python-Markdown treats a run of digits or an
-identifier like [A-Za-z0-9.-] and a run of letters alike wherever they are replaced: only outside
-HTML tags, attribute braces and code fences (a ```text fence excepted: it is copied verbatim), never
-at the start of a line (a list marker), never after `&`, `#` or `<` (entities, tags), never inside a
-longer word. A part is converted alone, as a fresh document; the pages whose parts could share state
-(link references, headings inside a part, inline highlighting) are converted in one document as
-before, and the content-tab counter, the one thing that runs across parts, is renumbered.
-tests/test_html_parts.py compares both ways on every generated page of the default data and of a
-synthetic catalog.
-
     conv = Converter(extensions, configs)
-    stub, parts = conv.page(markdown, substitutions={PLACEHOLDER_SLUG: "gpt-5"}, values=("gpt-5",))
+    stub, parts = conv.page(markdown, substitutions={PLACEHOLDER_SLUG: "gpt-5"})
     search_html(part_html)     # the part as the search index reads it: no code, no big tables
 """
 import contextlib
@@ -115,19 +118,18 @@ class Converter:
         with self._memo_highlight():
             return self.md.convert(text)
 
-    def page(self, markdown, substitutions=None, values=()):
+    def page(self, markdown, substitutions=None):
         """(stub Markdown, {placeholder key: HTML}) for a page, or (markdown, {}) when it has no
         body to render or its parts cannot be told apart after conversion (then MkDocs renders it
         all, as before). substitutions: {text in `markdown`'s code: text in the page} applied to
-        the HTML (the caller guarantees they are exact). values: the page's own identifiers, for
-        the skeletons (any string; those that are not plain identifiers are left alone)."""
+        the HTML (the caller guarantees they are exact)."""
         front = _FRONT.match(markdown)
         head = front.group(0) if front else ""
         chunks = _chunks(markdown[len(head):])
         parts = [t for k, t in chunks if k == "part"]
         if not parts or _SEP in markdown or "PRICEBOOKPART" in markdown:
             return markdown, {}
-        converted = self._by_parts(parts, values) if self.skeletons else None
+        converted = self._by_parts(parts) if self.skeletons else None
         if converted is None:
             converted = self.convert(f"\n\n{_SEP}\n\n".join(parts)).split(key_paragraph(_SEP))
         if len(converted) != len(parts):
@@ -147,50 +149,76 @@ class Converter:
         return "".join(stub), html_parts
 
 
-    def _by_parts(self, parts, values):
-        """Each part's HTML, converted once per skeleton, content-tab sets numbered across the page;
-        None when a part could share state with another (then the page is converted at once)."""
-        idents = sorted({v for v in values if isinstance(v, str) and _IDENT.fullmatch(v)}, key=len, reverse=True)
-        skeletons = []
+    def _by_parts(self, parts):
+        """Each part's HTML through skeletons, content-tab sets numbered across the page; None when
+        a part could share state with another (then the page is converted at once)."""
+        if any(_SHARED_STATE.search(text) for text in parts):
+            return None
+        prepared = []
         for text in parts:
-            skeleton = _skeleton(text, idents)
+            body, tables = _split_tables(text)
+            skeleton = _skeleton(body)
             if skeleton is None:
                 return None
-            skeletons.append(skeleton)
+            prepared.append((skeleton, tables))
         out, tab_sets = [], 0
-        for skeleton, fills in skeletons:
-            html = self._converted.get(skeleton)
-            if html is None:
-                html = self._converted[skeleton] = self.convert(skeleton)
+        for (skeleton, fills), tables in prepared:
+            entry = self._converted.get(skeleton)
+            if entry is None:
+                entry = self._converted[skeleton] = _template(self.convert(skeleton))
+            html = _fill(entry, fills)
             found = [int(m.group(2)) for m in _TAB_SET.finditer(html)]
             if tab_sets and found:
                 html = _TAB_SET.sub(lambda m: m.group(1) + str(int(m.group(2)) + tab_sets), html)
             tab_sets += max(found, default=0)
-            if fills:
-                html = _TOKEN.sub(lambda m: fills[_token_index(m.group(1))], html)
+            for k, (separator, rows) in enumerate(tables):
+                at = [m.span() for m in _ROW_PLACEHOLDER.finditer(html) if m.group(1) == str(k)]
+                if len(at) != 1:
+                    return None
+                html = html[:at[0][0]] + "\n".join(self._row(separator, row) for row in rows) + html[at[0][1]:]
             out.append(html)
         return out
+
+    def _row(self, separator, row):
+        """The <tr> of one body row of a table with this separator line, converted once per row
+        skeleton in a table of its own (Python-Markdown builds each row from its text, the
+        alignments and the pipes alone)."""
+        skeleton, fills = _skeleton(row)
+        key = (separator, skeleton)
+        entry = self._converted.get(key)
+        if entry is None:
+            columns = len(separator.strip("|").split("|"))
+            html = self.convert("|" + " h |" * columns + f"\n{separator}\n{skeleton}\n")
+            body = html[html.index("<tbody>\n") + len("<tbody>\n"):html.rindex("\n</tbody>")]
+            entry = self._converted[key] = _template(body)
+        return _fill(entry, fills)
 
 
 # Extensions whose state lives within one part (the counter of pymdownx.tabbed is renumbered).
 PART_SAFE_EXTENSIONS = frozenset({
     "toc", "tables", "fenced_code", "admonition", "attr_list", "md_in_html", "pymdownx.details",
     "pymdownx.superfences", "pymdownx.tabbed", "pymdownx.highlight", "pymdownx.inlinehilite"})
-# Anywhere in a part: a link reference definition (defined for the whole document), inline
-# highlighting (`#!lang`, `:::lang`: Pygments reads its digits), the tab ids, the tokens' letters.
-_SHARED_STATE = re.compile(r"^[ \t]{0,3}\[[^\]\n]*\]:|#!|:::|__tabbed_|data-tabs|pbv", re.M)
+# Anywhere in a part: a link reference definition (defined for the whole document), a toc marker,
+# inline highlighting (`#!lang`, `:::lang`: Pygments reads the words), the tab ids, the placeholders.
+_SHARED_STATE = re.compile(r"^[ \t]{0,3}\[[^\]\n]*\]:|\[TOC\]|#!|:::|__tabbed_|data-tabs|pbv|PBROWS", re.M)
 # Outside code fences: a heading Python-Markdown would see (indented under a tab, setext; toc
 # makes its id unique across the document).
 _HEADING_INSIDE = re.compile(r"^[ \t]*#{1,6}(?:[ \t]|$)|^[ \t]*(?:=+|-{2,})[ \t]*$", re.M)
 _TAB_SET = re.compile(r'(__tabbed_|data-tabs=")(\d+)')
 _FENCE_LINE = re.compile(r"[ \t]*(`{3,}|~{3,})(.*)")
-# an identifier of the page: a letter first, a digit, "." or "-" in it, letters or digits at both ends
-_IDENT = re.compile(r"[A-Za-z](?=[A-Za-z0-9.-]*[0-9.-])[A-Za-z0-9.-]*[A-Za-z0-9]")
-# digit runs, skipping HTML tags (autolinks, comments), attribute braces and what starts a line
-# (list markers, indentation, quotes: the whole leading run of such characters)
-_DIGITS = re.compile(r"(<[^<>]*>|\{[^{}]*\}|^[ \t>*+#0-9.)-]+)|(?<![\w#&<])(?<!</)\d+", re.M)
+# Words (letters and digits, inner "." and "-") become tokens; skipped: HTML tags (autolinks,
+# comments), attribute braces, the lines of block syntax (admonition, details, tab, fence), what
+# starts a line (list markers, quotes: the leading run of such characters), a word after "&", "&#",
+# "<" or "</" (entities, tag names) or inside a longer run of word characters.
+_WORDS = re.compile(r"(<[^<>]*>|\{[^{}]*\}|^[ \t]*(?:!!!|\?\?\?|===|```|~~~)[^\n]*|^[ \t>*+#0-9.)-]+)"
+                    r"|(?<![&<\w])(?<!&#)(?<!</)([A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*)", re.M)
 # A token: "Zpbv", four lowercase letters (its index in base 26), "Z": letters only.
 _TOKEN = re.compile(r"Zpbv([a-z]{4})Z")
+# Tables of this many body rows or more (a header and a separator line with pipes at both ends, at
+# the start of a block, every row a line starting with a pipe) are converted row by row.
+TABLE_ROWS = 8
+_SEPARATOR = re.compile(r"\|[ :|-]*-[ :|-]*\|")
+_ROW_PLACEHOLDER = re.compile(r"<tr>\n<td[^>]*>PBROWS(\d+)Z</td>(?:\n<td[^>]*></td>)*\n</tr>")
 
 
 def _name(extension):
@@ -203,18 +231,52 @@ def _token(i):
         for _ in range(4):
             n, r = divmod(n, 26)
             letters = chr(97 + r) + letters
+        _INDEX[letters] = len(_TOKENS)
         _TOKENS.append(f"Zpbv{letters}Z")
     return _TOKENS[i]
 
 
-_TOKENS = []
+_TOKENS, _INDEX = [], {}
 
 
-def _token_index(letters):
-    i = 0
-    for ch in letters:
-        i = i * 26 + ord(ch) - 97
-    return i
+def _template(html):
+    """(texts, token indices) of converted skeleton HTML: texts[0], then fills[indices[k]] and
+    texts[k + 1] in turn make the page's HTML."""
+    pieces = _TOKEN.split(html)
+    return pieces[0::2], [_INDEX[letters] for letters in pieces[1::2]]
+
+
+def _fill(entry, fills):
+    texts, indices = entry
+    out = [texts[0]]
+    for text, i in zip(texts[1:], indices):
+        out += (fills[i], text)
+    return "".join(out)
+
+
+def _split_tables(text):
+    """(text with the body of every long table replaced by one placeholder row, [(separator line,
+    [body rows])] in placeholder order)."""
+    if text.count("\n|") < TABLE_ROWS:
+        return text, []
+    lines = text.split("\n")
+    out, tables, i = [], [], 0
+    while i < len(lines):
+        line = lines[i]
+        if (line.startswith("|") and line.rstrip(" ").endswith("|") and (i == 0 or not lines[i - 1].strip())
+                and i + 1 < len(lines) and _SEPARATOR.fullmatch(lines[i + 1].rstrip(" "))):
+            end = i + 2
+            while end < len(lines) and lines[end].strip():
+                end += 1
+            rows = lines[i + 2:end]
+            if len(rows) >= TABLE_ROWS and all(row.startswith("|") for row in rows):
+                out += (line, lines[i + 1], f"| PBROWS{len(tables)}Z |")
+                tables.append((lines[i + 1].rstrip(" "), rows))
+                i = end
+                continue
+        out.append(line)
+        i += 1
+    return "\n".join(out), tables
 
 
 def _segments(text):
@@ -242,31 +304,27 @@ def _segments(text):
     return [(t, c) for t, c in out if t]
 
 
-def _skeleton(text, idents):
-    """(skeleton, [replaced text, in token order]) of a part (see the module doc), or None when the
-    part could share state with the rest of its page."""
-    if _SHARED_STATE.search(text):
-        return None
-    fills = []
-
-    def digits(m):
-        if m.group(1) is not None:
-            return m.group(0)
-        fills.append(m.group(0))
-        return _token(len(fills) - 1)
-
-    pieces = []
+def _skeleton(text):
+    """(skeleton, [replaced words, in token order]) of a text (see the module doc), or None when
+    Python-Markdown would see a heading in it."""
+    fills, out = [], []
     for piece, code in _segments(text):
-        if not code:
-            if _HEADING_INSIDE.search(piece):
-                return None
-            for ident in idents:   # longest first; anywhere but after "&" (an entity's name)
-                if ident in piece and "&" + ident not in piece:
-                    piece = piece.replace(ident, _token(len(fills)))
-                    fills.append(ident)
-            piece = _DIGITS.sub(digits, piece)
-        pieces.append(piece)
-    return "".join(pieces), fills
+        if code:
+            out.append(piece)
+            continue
+        if _HEADING_INSIDE.search(piece):
+            return None
+        pieces = _WORDS.split(piece)
+        out.append(pieces[0])
+        for k in range(1, len(pieces), 3):
+            word = pieces[k + 1]
+            if word is None:
+                out.append(pieces[k])
+            else:
+                out.append(_token(len(fills)))
+                fills.append(word)
+            out.append(pieces[k + 2])
+    return "".join(out), fills
 
 
 _CODE = re.compile(r'<div class="(?:language-[\w-]+ )?highlight"[^>]*>.*?</pre></div>', re.S)
