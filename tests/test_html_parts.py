@@ -189,12 +189,14 @@ def test_skeleton_traps(text):
         assert [k[1][:12] for k in conv._converted if isinstance(k, tuple)] == ["| [ZpbvaaaaZ"]
 
 
-def test_search_html_drops_code_and_big_tables_only():
+def test_search_html_drops_code_and_big_tables_and_flattens_small_ones():
     code = '<div class="language-bash highlight"><pre><span></span><code>curl x</code></pre></div>'
     small = "<table><thead><tr><th>a</th></tr></thead><tbody>" + "<tr><td>1</td></tr>" * 5 + "</tbody></table>"
     big = "<table><thead><tr><th>a</th></tr></thead><tbody>" + "<tr><td>1</td></tr>" * 50 + "</tbody></table>"
     out = htmlparts.search_html(f"<p>keep</p>{code}{small}{big}<p>also</p>")
-    assert out == f"<p>keep</p>{small}<p>also</p>"
+    assert out == "<p>keep</p><p>a 1 1 1 1 1</p><p>also</p>"
+    cells = '<table><tr><th>Slug</th></tr><tr><td><a href="x/">A&amp;B</a> <code>gpt-5</code></td></tr></table>'
+    assert htmlparts.search_html(cells) == "<p>Slug A&amp;B <code>gpt-5</code></p>"
 
 
 def test_pages_outside_the_nav_share_its_rendering_only_when_every_link_is_the_same():

@@ -330,10 +330,19 @@ def _skeleton(text):
 _CODE = re.compile(r'<div class="(?:language-[\w-]+ )?highlight"[^>]*>.*?</pre></div>', re.S)
 _TABLE = re.compile(r"<table[ >].*?</table>", re.S)
 BIG_TABLE_ROWS = 20
+_CELL_END = re.compile(r"</t[hd]>")
+_NOT_CODE_TAG = re.compile(r"<(?!/?code[ >])[^>]*>")
+
+
+def _table_text(m):
+    table = m.group(0)
+    if table.count("<tr") > BIG_TABLE_ROWS + 1:
+        return ""
+    return "<p>" + " ".join(_NOT_CODE_TAG.sub("", _CELL_END.sub(" ", table)).split()) + "</p>"
 
 
 def search_html(html):
-    """A part as the search index reads it: without highlighted code and without tables of more
-    than BIG_TABLE_ROWS rows (the models tables), so the search plugin parses O(prose)."""
-    html = _CODE.sub("", html)
-    return _TABLE.sub(lambda m: "" if m.group(0).count("<tr") > BIG_TABLE_ROWS + 1 else m.group(0), html)
+    """A part as the search index reads it: without highlighted code, without tables of more than
+    BIG_TABLE_ROWS rows (the models tables), the other tables as one paragraph of their cells' text
+    (inline code kept), so the search plugin parses O(prose) and few tags."""
+    return _TABLE.sub(_table_text, _CODE.sub("", html))
