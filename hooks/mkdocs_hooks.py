@@ -112,6 +112,7 @@ def _edit_uri(config, edit_path):
 @_plain_errors
 def on_files(files, config):
     build = config[STATE]["build"]
+    in_nav = nav_module.listed(build.pages)
     for page in build.pages:
         existing = files.get_file_from_path(page.src_uri)
         if existing is not None:
@@ -119,7 +120,7 @@ def on_files(files, config):
                         "move or delete the hand-written file")
             files.remove(existing)
         f = File.generated(config, page.src_uri, content=page.stub or page.markdown,
-                           inclusion=InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV)
+                           inclusion=InclusionLevel.UNDEFINED if page.src_uri in in_nav else InclusionLevel.NOT_IN_NAV)
         if page.edit_path:
             f.edit_uri = _edit_uri(config, page.edit_path)
         files.append(f)

@@ -224,6 +224,21 @@ def test_pages_outside_the_nav_share_its_rendering_only_when_every_link_is_the_s
         assert key(holds_a_target) is None
 
 
+def test_a_section_over_the_limit_lists_only_its_index():
+    from hooks.sitegen.render import Page
+    def pages(n):
+        return ([Page("errors/index.md", "", in_nav=True)] + [Page(f"errors/e{i}.md", "", in_nav=True) for i in range(n)]
+                + [Page("models/family/a.md", "", in_nav=True), Page("models/x.md", "", in_nav=False)])
+    config_nav = [{"Troubleshooting": ["errors/index.md"]}, {"Models": ["models/index.md"]}]
+    at_limit = nav.listed(pages(nav.NAV_LIMIT))
+    assert at_limit == {"errors/index.md", "models/family/a.md", *(f"errors/e{i}.md" for i in range(nav.NAV_LIMIT))}
+    over = nav.listed(pages(nav.NAV_LIMIT + 1))
+    assert over == {"errors/index.md", "models/family/a.md"}
+    assert len(nav.listed(pages(nav.NAV_LIMIT + 1), limit=None)) == nav.NAV_LIMIT + 3
+    expanded = nav.expanded(config_nav, pages(nav.NAV_LIMIT + 1), {})
+    assert expanded == [{"Troubleshooting": ["errors/index.md"]}, {"Models": ["models/index.md", "models/family/a.md"]}]
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     return build_site(tmp_path_factory.mktemp("parts") / "site", pyodide=False)

@@ -248,9 +248,9 @@ def _template(html):
 
 def _fill(entry, fills):
     texts, indices = entry
-    out = [texts[0]]
-    for text, i in zip(texts[1:], indices):
-        out += (fills[i], text)
+    out = [None] * (2 * len(texts) - 1)
+    out[0::2] = texts
+    out[1::2] = [fills[i] for i in indices]
     return "".join(out)
 
 
@@ -314,16 +314,13 @@ def _skeleton(text):
             continue
         if _HEADING_INSIDE.search(piece):
             return None
-        pieces = _WORDS.split(piece)
-        out.append(pieces[0])
-        for k in range(1, len(pieces), 3):
-            word = pieces[k + 1]
-            if word is None:
-                out.append(pieces[k])
-            else:
-                out.append(_token(len(fills)))
-                fills.append(word)
-            out.append(pieces[k + 2])
+        pieces = _WORDS.split(piece)   # text, (skipped, None) or (None, word), text, ...
+        words = pieces[2::3]
+        _token(len(fills) + len(words))
+        tokens = iter(_TOKENS[len(fills):])
+        fills += [w for w in words if w is not None]
+        pieces[2::3] = [None if w is None else next(tokens) for w in words]
+        out += [x for x in pieces if x is not None]
     return "".join(out), fills
 
 

@@ -32,17 +32,40 @@ def _section_with(nav, index_path):
     return None
 
 
-def expanded(nav, pages, titles):
-    """A copy of `nav` with every in-nav generated page it does not list added to the section whose
-    index is `<first folder>/index.md`, right after that index (in page order); titles: src_uri ->
-    nav title. Pages kept out of the nav (per-model pages) are not touched: build time stays linear."""
+# A section lists at most this many generated pages (families, error families) one by one; a
+# section that would list more lists none: its index page lists them (issue 15: Material renders
+# the whole navigation into every page, a hundred entries in one section cost every page of the
+# site, and a sidebar that long is not read). The default data lists 8 to 9 per section.
+NAV_LIMIT = 30
+
+
+def listed(pages, limit=NAV_LIMIT):
+    """The src_uri of the generated pages that go in the navigation: the in-nav pages of every
+    folder with at most `limit` of them (its index.md not counted); limit None: every in-nav page."""
+    by_folder = {}
+    for page in pages:
+        if page.in_nav and not page.src_uri.endswith("/index.md") and page.src_uri != "index.md":
+            by_folder.setdefault(page.src_uri.rsplit("/", 1)[0] if "/" in page.src_uri else "", []).append(page)
+    out = {p.src_uri for p in pages if p.in_nav}
+    for members in by_folder.values():
+        if limit is not None and len(members) > limit:
+            out -= {p.src_uri for p in members}
+    return out
+
+
+def expanded(nav, pages, titles, limit=NAV_LIMIT):
+    """A copy of `nav` with every generated page that goes in it (`listed`) and that it does not list
+    added to the section whose index is `<first folder>/index.md`, right after that index (in page
+    order); titles: src_uri -> nav title. Pages kept out of the nav (per-model pages, a section over
+    the limit) are not touched."""
     if nav is None:
         return None
     nav = copy.deepcopy(nav)
-    listed = set(_paths(nav))
+    listed_here = set(_paths(nav))
+    going_in = listed(pages, limit)
     inserted = {}
     for page in pages:
-        if not page.in_nav or page.src_uri in listed:
+        if page.src_uri not in going_in or page.src_uri in listed_here:
             continue
         folder = page.src_uri.split("/", 1)[0] if "/" in page.src_uri else ""
         section = _section_with(nav, f"{folder}/index.md") if folder else None
@@ -54,7 +77,7 @@ def expanded(nav, pages, titles):
         at = index_at + 1 + inserted.get(id(section), 0)
         section.insert(at, entry)
         inserted[id(section)] = inserted.get(id(section), 0) + 1
-        listed.add(page.src_uri)
+        listed_here.add(page.src_uri)
     return nav
 
 
