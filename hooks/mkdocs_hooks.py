@@ -12,7 +12,8 @@ on_files        the generated pages (File.generated; per-model pages NOT_IN_NAV)
 on_nav          which pages are outside the navigation and which of them can share one rendering of
                 it (nav.sharing)
 on_env          Material's navigation and tabs partials rendered once per such group of pages, not
-                once per page (the whole navigation is in every page: per-model pages x nav items)
+                once per page (the whole navigation is in every page: per-model pages x nav items),
+                and the header partials that do not depend on the page once per build
 on_page_content the generated bodies rendered by the page layer (htmlparts.py) put in for their
                 placeholders, links turned into URLs by MkDocs' own rule, their anchors recorded
 on_page_context the search plugin reads the generated pages without code and big tables (swapped
@@ -197,29 +198,38 @@ def on_nav(nav, config, files):
     return nav
 
 
-SHARED_PARTIALS = ("partials/nav.html", "partials/tabs.html")   # Material's: nothing page-specific but the above
+# Material's partials rendered once per group of pages: the navigation and the tabs depend on the
+# page only through what is active and the relative URLs (nav.sharing: pages outside the nav); the
+# header's search box, palette toggle and source link (docs/overrides/partials/source.html) not at all.
+NAV_PARTIALS = ("partials/nav.html", "partials/tabs.html")
+PAGE_FREE_PARTIALS = ("partials/search.html", "partials/palette.html", "partials/source.html")
 
 
 @_plain_errors
 def on_env(env, config, files):
     in_nav, key_of = config[STATE]["nav"]
-    for name in SHARED_PARTIALS:
-        try:
-            template = env.get_template(name)
-        except jinja2.TemplateNotFound:   # another theme: nothing to share
-            continue
-        template.root_render_func = _shared(template.root_render_func, in_nav, key_of)
+
+    def nav_key(context):
+        page = context.get("page")
+        return None if page is None or id(page) in in_nav else key_of(page.url)
+
+    for names, key in ((NAV_PARTIALS, nav_key), (PAGE_FREE_PARTIALS, lambda context: "")):
+        for name in names:
+            try:
+                template = env.get_template(name)
+            except jinja2.TemplateNotFound:   # another theme: nothing to share
+                continue
+            template.root_render_func = _shared(template.root_render_func, key)
     return env
 
 
-def _shared(render, in_nav, key_of):
-    """Jinja's render function of an included partial, rendered once per key for pages outside the
-    navigation (MkDocs' theme environment is made anew for every build, so is this memo)."""
+def _shared(render, key_of):
+    """Jinja's render function of an included partial, rendered once per key(context) (None: every
+    time). MkDocs' theme environment is made anew for every build, so is this memo."""
     memo = {}
 
     def root_render_func(context, *args, **kwargs):
-        page = context.get("page")
-        key = None if page is None or id(page) in in_nav else key_of(page.url)
+        key = key_of(context)
         if key is None:
             yield from render(context, *args, **kwargs)
             return
