@@ -491,8 +491,9 @@ def test_serve_shows_a_price_edit_after_its_rebuild(tmp_path):
         before, table_before = get("models/claude-sonnet-4-6/"), get("models/")
         server.rebuild(path, edited)
         after, table_after = get("models/claude-sonnet-4-6/"), get("models/")
-    assert "$3.00" in before and "$3.30" not in before and "$3.30" not in table_before
-    assert "$3.30" in after and "$3.30" in table_after
+    # official 3.00 -> 3.30 on the page; the models table shows the gateway's: x 0.35, 1.05 -> 1.155
+    assert "$3.00" in before and "$3.30" not in before and "$1.155" not in table_before
+    assert "$3.30" in after and "$1.155" in after and "$1.155" in table_after
 
 
 # ---- search ------------------------------------------------------------------------------------------
