@@ -4,6 +4,7 @@
     .venv/bin/python bench/run.py --quick         # fewer sizes and runs (a smoke run; writes nothing)
     .venv/bin/python bench/run.py --only engine   # one part: build | engine | corpus | browser | lookup (writes nothing)
     .venv/bin/python bench/run.py --only engine --merge   # re-measure one part into results/latest.json
+    .venv/bin/python bench/run.py --only build --models 1000 --quick   # one size: build pair + serve pair
     .venv/bin/python bench/run.py --profile build # cProfile of one generated build of 1,000 models
 
 A full run writes bench/results/latest.json (every figure, the machine, the date, the commit) and
@@ -137,18 +138,30 @@ def markdown(results):
                        f"{s['generated_s']:.1f} | {s['plain_s']:.1f} | {s['ratio_median']:.2f} | "
                        f"{s['generated_cpu_s']:.1f} | {s['plain_cpu_s']:.1f} | {s['cpu_ratio_median']:.2f} | "
                        f"{s['generated_maxrss_mb']:.0f} / {s['plain_maxrss_mb']:.0f} |")
-        d, sv = b["default_site"], b["serve"]
-        out += ["", f"Default site (data/, {d['pages']} pages): {d['wall_s']:.2f} s wall "
-                    f"(mkdocs' own {d['internal_s']:.2f} s), peak RSS {d['maxrss_mb']:.0f} MB. "
-                    f"`mkdocs serve` rebuild after a price edit in data/models: {sv['wall_s']:.2f} s "
-                    "(file written to \"Reloading browsers\", median).", ""]
+        out += ["", f"Plain side's navigation: {b.get('plain_nav', 'before')} (bench/README.md)."]
+        for n, sz in b["sizes"].items():
+            sv = sz.get("serve")
+            if sv:
+                out += ["", f"`mkdocs serve` rebuild at {int(n):,} models (both servers up, edits alternating; a price "
+                            f"in data/models vs the same figure in a page's Markdown): generated {sv['generated_s']:.2f} s "
+                            f"wall / {sv['generated_cpu_s']:.2f} s CPU, plain {sv['plain_s']:.2f} s / "
+                            f"{sv['plain_cpu_s']:.2f} s CPU, ratio {sv['ratio_median']:.2f} wall, "
+                            f"{sv['cpu_ratio_median']:.2f} CPU (median of {len(sv['runs'])} pairs)."]
+        if "default_site" in b:
+            d, sv = b["default_site"], b["serve"]
+            out += ["", f"Default site (data/, {d['pages']} pages): {d['wall_s']:.2f} s wall "
+                        f"(mkdocs' own {d['internal_s']:.2f} s), peak RSS {d['maxrss_mb']:.0f} MB. "
+                        f"`mkdocs serve` rebuild after a price edit in data/models: {sv['wall_s']:.2f} s "
+                        "(file written to \"Reloading browsers\", median)."]
+        out.append("")
         names = {"overhead_1000": "Generated build of 1,000 models vs plain Markdown (wall)",
                  "overhead_1000_cpu": "Generated build of 1,000 models vs plain Markdown (CPU)",
                  "growth_4000_vs_1000": "Build time 4,000 vs 1,000 models (wall)",
                  "growth_4000_vs_1000_cpu": "Build time 4,000 vs 1,000 models (CPU)",
                  "memory_4000_vs_1000": "Peak memory 4,000 vs 1,000 models",
                  "default_build_s": "Default site build",
-                 "serve_rebuild_s": "`mkdocs serve` rebuild after a YAML edit"}
+                 "serve_rebuild_s": "`mkdocs serve` rebuild after a YAML edit",
+                 "serve_1000_cpu": "`mkdocs serve` rebuild at 1,000 models vs plain serve rebuild (CPU)"}
         for key, t in b.get("targets", {}).items():
             targets.append((names.get(key, key), t))
     e = results.get("engine") or {}
@@ -232,6 +245,11 @@ def main(argv=None):
     p.add_argument("--only", choices=PARTS, action="append", help="run only this part (repeatable); writes nothing")
     p.add_argument("--pairs", type=int, help="alternating generated/plain build pairs per size "
                                              "(default: 3, 3 and 1 for 250, 1,000 and 4,000 models)")
+    p.add_argument("--models", type=int, action="append", help="build part: only this size (e.g. 1000; "
+                                                                "repeatable; no default site); writes nothing")
+    p.add_argument("--plain-nav", choices=("before", "same"), default="before",
+                   help="build part: the plain side's navigation, as before issue 15 (default) or the same as "
+                        "the generated site's (bench/README.md)")
     p.add_argument("--write", action="store_true", help="write bench/results/ even with --quick or --only")
     p.add_argument("--merge", action="store_true", help="with --only: re-measure those parts and replace them in "
                                                         "bench/results/latest.json, keeping the others")
@@ -257,7 +275,8 @@ def main(argv=None):
         run_part("engine", lambda: engine.run(quick=ns.quick, log=log), results)
     if "build" in parts:
         from bench import build
-        run_part("build", lambda: build.run(pairs=ns.pairs, quick=ns.quick, log=log), results)
+        run_part("build", lambda: build.run(pairs=ns.pairs, quick=ns.quick, models=ns.models, nav=ns.plain_nav,
+                                            log=log), results)
     if "corpus" in parts:
         from bench import corpus
         run_part("corpus", lambda: corpus.run(quick=ns.quick, log=log), results)
@@ -280,7 +299,7 @@ def main(argv=None):
     table = markdown(results)
     log("")
     log(table)
-    if (not ns.quick and not ns.only) or ns.write:
+    if (not ns.quick and not ns.only and not ns.models) or ns.write:
         RESULTS.mkdir(parents=True, exist_ok=True)
         (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         (RESULTS / "latest.md").write_text(table + "\n", encoding="utf-8")

@@ -342,21 +342,12 @@ def rank(families, text, limit=5):
 
 # ---- the same rules as data, for the browser's port (docs/assets/calculator/errors-match.js) ----
 
-def _class_body(matches):
-    """A JavaScript character-class body (for a regex with the u flag) of every code point that
-    `matches` (a compiled one-character Python regex's match)."""
-    ranges, start, prev = [], None, None
-    for cp in range(0x110000):
-        if matches(chr(cp)):
-            if start is None:
-                start = cp
-            prev = cp
-        elif start is not None:
-            ranges.append((start, prev))
-            start = None
-    if start is not None:
-        ranges.append((start, prev))
-    return "".join(f"\\u{{{a:x}}}" if a == b else f"\\u{{{a:x}}}-\\u{{{b:x}}}" for a, b in ranges)
+def _class_body(pattern, every):
+    """A JavaScript character-class body (for a regex with the u flag) of every code point that the
+    one-character Python regex `pattern` matches: the maximal runs of `pattern+` over `every` (all
+    code points in order), found by `re` itself in one pass, not one match per code point."""
+    return "".join(f"\\u{{{a:x}}}" if a == b else f"\\u{{{a:x}}}-\\u{{{b:x}}}"
+                   for a, b in ((m.start(), m.end() - 1) for m in re.finditer(f"(?:{pattern})+", every)))
 
 
 _UNICODE = None
@@ -368,12 +359,13 @@ def _unicode():
     instead of its own Unicode tables, so both sides use CPython's."""
     global _UNICODE
     if _UNICODE is None:
-        word, digit, space = (re.compile(p).match for p in (r"\w", r"\d", r"\s"))
-        candidates = [chr(cp) for cp in range(0x110000) if re.match("[a-z]", chr(cp), re.I)]
+        every = "".join(map(chr, range(0x110000)))
+        candidates = re.findall("[a-z]", every, re.I)
         fold = {letter: "".join(c for c in candidates if re.fullmatch(letter, c, re.I))
                 for letter in "abcdefghijklmnopqrstuvwxyz"}
-        zeros = [cp for cp in range(0x110000) if chr(cp).isdecimal() and int(chr(cp)) == 0]
-        _UNICODE = {"word": _class_body(word), "digit": _class_body(digit), "space": _class_body(space),
+        zeros = [ord(c) for c in re.findall(r"\d", every) if int(c) == 0]   # \d: str.isdecimal
+        _UNICODE = {"word": _class_body(r"\w", every), "digit": _class_body(r"\d", every),
+                    "space": _class_body(r"\s", every),
                     "fold": fold, "zeros": zeros}
     return _UNICODE
 

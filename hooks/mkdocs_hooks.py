@@ -9,10 +9,15 @@ on_config       the settings (mkdocs.yml extra.pricebook, validated; hooks/siteg
 on_files        the generated pages (File.generated; per-model pages NOT_IN_NAV) with edit links to
                 their YAML file; the markers of hand-written pages filled once (markers.py); the
                 topics.yaml cards checked against the pages the site has; the exports (export.py)
+on_nav          which pages are outside the navigation and which of them can share one rendering of
+                it (nav.sharing)
+on_env          Material's navigation and tabs partials rendered once per such group of pages, not
+                once per page (the whole navigation is in every page: per-model pages x nav items),
+                and the header partials that do not depend on the page once per build
 on_page_content the generated bodies rendered by the page layer (htmlparts.py) put in for their
                 placeholders, links turned into URLs by MkDocs' own rule, their anchors recorded
-on_page_context the search plugin reads those pages without code and big tables (swapped in
-                before it, the whole page put back after it)
+on_page_context the search plugin reads the generated pages without code and big tables (swapped
+                in before it, the whole page put back after it)
 on_startup      remembers whether this is `mkdocs serve` (no precompressed copies: its server
                 does not use them, and each rebuild would pay for them)
 on_pre_build    check that the site folder can be written (one line, not MkDocs' traceback)
@@ -30,6 +35,7 @@ import re
 import sys
 from pathlib import Path
 
+import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, InclusionLevel
@@ -40,7 +46,8 @@ if str(_REPO) not in sys.path:  # the repository is importable even without `pip
     sys.path.insert(0, str(_REPO))
 
 from hooks.data.rules import topics_yaml  # noqa: E402
-from hooks.sitegen import build as sitegen, export, htmlparts, markers, nav, precompress, publish, secrets, settings, vendor  # noqa: E402,E501
+from hooks.sitegen import build as sitegen, export, htmlparts, markers, precompress, publish, secrets, settings, vendor  # noqa: E402,E501
+from hooks.sitegen import nav as nav_module  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.pricebook")
 STATE = "pricebook"   # the key on MkDocs' config that carries this build's SiteBuild and Settings
@@ -88,12 +95,13 @@ def on_config(config):
         log.info(f"pricebook: {note}")
     if not build.ok:
         raise _problems(chosen.data_dir, build.errors)
-    config.nav = nav.expanded(config.nav, build.pages, build.nav_titles)
+    config.nav = nav_module.expanded(config.nav, build.pages, build.nav_titles)
     brand = build.catalog.site.get("brand")
     if brand:  # another gateway changes only data/: the site name follows site.yaml's brand
         config.site_name = f"{brand} docs"
     config[STATE] = {"build": build, "settings": chosen,
-                     "html": {p.src_uri: p for p in build.pages if p.html_parts}, "search": {}, "whole": {}}
+                     "html": {p.src_uri: p for p in build.pages if p.html_parts}, "search": {}, "whole": {},
+                     "generated": {p.src_uri for p in build.pages}}
     return config
 
 
@@ -105,6 +113,7 @@ def _edit_uri(config, edit_path):
 @_plain_errors
 def on_files(files, config):
     build = config[STATE]["build"]
+    in_nav = nav_module.listed(build.pages)
     for page in build.pages:
         existing = files.get_file_from_path(page.src_uri)
         if existing is not None:
@@ -112,7 +121,7 @@ def on_files(files, config):
                         "move or delete the hand-written file")
             files.remove(existing)
         f = File.generated(config, page.src_uri, content=page.stub or page.markdown,
-                           inclusion=InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV)
+                           inclusion=InclusionLevel.UNDEFINED if page.src_uri in in_nav else InclusionLevel.NOT_IN_NAV)
         if page.edit_path:
             f.edit_uri = _edit_uri(config, page.edit_path)
         files.append(f)
@@ -173,6 +182,63 @@ def on_post_build(config):
         precompress.precompress(site_dir, cache / "precompressed", best=("assets/pyodide/",))
 
 
+def _nav_urls(items):
+    for item in items:
+        if isinstance(getattr(item, "url", None), str):
+            yield item.url
+        yield from _nav_urls(getattr(item, "children", None) or ())
+
+
+@_plain_errors
+def on_nav(nav, config, files):
+    theme = config.theme
+    urls = [*_nav_urls(nav.items), *(u for u in (config.extra.get("homepage"), theme.get("logo"), theme.get("favicon"))
+                                     if isinstance(u, str))]
+    config[STATE]["nav"] = ({id(p) for p in nav.pages}, nav_module.sharing(urls))
+    return nav
+
+
+# Material's partials rendered once per group of pages: the navigation and the tabs depend on the
+# page only through what is active and the relative URLs (nav.sharing: pages outside the nav); the
+# header's search box, palette toggle and source link (docs/overrides/partials/source.html) not at all.
+NAV_PARTIALS = ("partials/nav.html", "partials/tabs.html")
+PAGE_FREE_PARTIALS = ("partials/search.html", "partials/palette.html", "partials/source.html")
+
+
+@_plain_errors
+def on_env(env, config, files):
+    in_nav, key_of = config[STATE]["nav"]
+
+    def nav_key(context):
+        page = context.get("page")
+        return None if page is None or id(page) in in_nav else key_of(page.url)
+
+    for names, key in ((NAV_PARTIALS, nav_key), (PAGE_FREE_PARTIALS, lambda context: "")):
+        for name in names:
+            try:
+                template = env.get_template(name)
+            except jinja2.TemplateNotFound:   # another theme: nothing to share
+                continue
+            template.root_render_func = _shared(template.root_render_func, key)
+    return env
+
+
+def _shared(render, key_of):
+    """Jinja's render function of an included partial, rendered once per key(context) (None: every
+    time). MkDocs' theme environment is made anew for every build, so is this memo."""
+    memo = {}
+
+    def root_render_func(context, *args, **kwargs):
+        key = key_of(context)
+        if key is None:
+            yield from render(context, *args, **kwargs)
+            return
+        if key not in memo:
+            memo[key] = "".join(render(context, *args, **kwargs))
+        yield memo[key]
+    return root_render_func
+
+
 _LINK = re.compile(r'(<(?:a|img)\s[^>]*?\b(?:href|src)=")([^"]*)(")')
 _ID = re.compile(r'<[a-zA-Z][^>]*?\s(?:id|name)="([^"]*)"')
 
@@ -193,6 +259,10 @@ def on_page_content(html, page, config, files):
     state = config[STATE]
     generated = state["html"].get(page.file.src_uri)
     if generated is None:
+        if page.file.src_uri in state["generated"]:   # rendered by MkDocs: searched the same way
+            search = htmlparts.search_html(html)
+            if search != html:
+                state["search"][page.file.src_uri] = search
         return html
     links = _RelativePathTreeprocessor(page.file, files, config)
     whole, search = html, html

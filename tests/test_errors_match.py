@@ -389,3 +389,20 @@ def test_api_errors_view_and_worker_call():
     catalog = Catalog(models=(), families={}, errors=tuple(FAMILIES))
     view = api.errors_view(catalog, "429 out of balance")
     assert view["errors"] == [] and view["matches"][0]["family"] == "out-of-balance"
+
+
+def test_browser_unicode_classes_are_what_re_matches_at_every_code_point():
+    """The \\w, \\d and \\s tables the browser's port reads (found as runs of `re` matches in one
+    pass) hold exactly the code points `re` matches one by one, and the zeros are every decimal 0."""
+    import re
+
+    from calculator import errors_match
+    tables = errors_match._unicode()
+    for name, pattern in (("word", r"\w"), ("digit", r"\d"), ("space", r"\s")):
+        inside = bytearray(0x110000)
+        for a, b in re.findall(r"\\u\{([0-9a-f]+)\}(?:-\\u\{([0-9a-f]+)\})?", tables[name]):
+            inside[int(a, 16):int(b or a, 16) + 1] = b"\1" * (int(b or a, 16) - int(a, 16) + 1)
+        match = re.compile(pattern).match
+        assert [cp for cp in range(0x110000) if bool(match(chr(cp))) != bool(inside[cp])] == [], name
+    assert tables["zeros"] == [cp for cp in range(0x110000) if chr(cp).isdecimal() and int(chr(cp)) == 0]
+    assert tables["fold"]["k"] == "Kk\u212a" and tables["fold"]["s"] == "Ss\u017f"

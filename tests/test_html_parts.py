@@ -1,7 +1,10 @@
 """Generated bodies rendered by the page layer (hooks/sitegen/htmlparts.py, issue 15 part 3): the
 split keeps every heading for MkDocs, the request examples highlighted once give the same HTML as
-highlighting each page, the search index reads no code and no big tables, and a rebuild after a
-data edit (what `mkdocs serve` does) shows the new figure. The HTML itself: tests/test_golden.py."""
+highlighting each page, each part converted once per skeleton gives the same HTML as converting
+the page at once (every page of the default data and of a synthetic catalog, and hand-made traps),
+pages outside the navigation share its rendering only when it is the same, the search index reads
+no code and no big tables, and a rebuild after a data edit (what `mkdocs serve` does) shows the new
+figure. The HTML itself: tests/test_golden.py."""
 import datetime
 import re
 
@@ -10,6 +13,7 @@ import yaml
 
 from hooks.sitegen import build as sitegen
 from hooks.sitegen import htmlparts
+from hooks.sitegen import nav
 from sitebuild import REPO, build_site, copy_data, data_date
 
 
@@ -54,7 +58,7 @@ def test_examples_highlighted_once_equal_examples_highlighted_per_page():
     for page in with_html:
         if not page.src_uri.startswith("models/") or page.src_uri.count("/") != 1 or page.src_uri == "models/index.md":
             continue
-        direct_stub, direct = htmlparts.Converter(*_markdown_config()).page(page.markdown)
+        direct_stub, direct = htmlparts.Converter(*_markdown_config(), skeletons=False).page(page.markdown)
         assert page.stub == direct_stub
         assert page.html_parts == direct, page.src_uri
         if htmlparts.PLACEHOLDER_SLUG not in page.markdown and "```bash" in page.markdown:
@@ -63,12 +67,176 @@ def test_examples_highlighted_once_equal_examples_highlighted_per_page():
     assert htmlparts.PLACEHOLDER_SLUG not in "".join("".join(p.html_parts.values()) for p in with_html)
 
 
-def test_search_html_drops_code_and_big_tables_only():
+def _both_ways(data_dir):
+    """with_html's pages by skeletons and at once (the reference), and the skeleton converter."""
+    built = sitegen.build(data_dir, today=data_date(data_dir))
+    conv = htmlparts.Converter(*_markdown_config())
+    fast = sitegen.with_html(built.pages, built.catalog, conv)
+    slow = sitegen.with_html(built.pages, built.catalog, htmlparts.Converter(*_markdown_config(), skeletons=False))
+    return fast, slow, conv
+
+
+@pytest.mark.parametrize("source", ["default", "synthetic"])
+def test_parts_by_skeleton_equal_the_page_converted_at_once(source, tmp_path):
+    if source == "default":
+        data = REPO / "data"
+    else:
+        from bench import synth
+        data = synth.generate(tmp_path / "data", 300, 12, today=data_date(REPO / "data"))
+    fast, slow, conv = _both_ways(data)
+    rendered = [p for p in slow if p.html_parts]
+    assert len(rendered) > (50 if source == "default" else 300)
+    for a, b in zip(fast, slow):
+        assert (a.src_uri, a.stub) == (b.src_uri, b.stub)
+        assert a.html_parts == b.html_parts, a.src_uri
+    parts = sum(len(p.html_parts) for p in fast)
+    print(source, parts, "parts,", len(conv._converted), "skeletons converted")
+    assert len(conv._converted) < parts / (2 if source == "default" else 5)
+
+
+ROWS = "".join(f"| [Model {i}](../models/m-{i}.md) | <code>m-{i}</code> | ${i}.{i}0 | 2026-0{i % 9 + 1}-1{i} |\n"
+               for i in range(12))
+TABLE = "| Model | Slug | Price | Date |\n|---|---|--:|:-:|\n" + ROWS
+TRAPS = """---
+title: "T"
+---
+
+# T
+
+1. first 2026 item
+2. second, 30 tokens, <code>gpt-5.4-mini</code> and [gpt-5.4-mini](gpt-5.4-mini.md)
+- 1. nested ordered item
+> 3. quoted
+
+Entity 0&#46;35, &#x2e;7 and &frac12;, tag <h2>x</h2>, <span data-x="12">12</span>, {: #id12 }
+AT&gpt-5.4-mini; and <gpt-5.4-mini> and gpt-5.4-mini-2026 and xgpt-5.4-mini, 4o, x86, 1st, a <5 b> c.
+_snake_case_ and *star* words, url https://example.com/a-1?b=2#c-3 and `code 12 words`.
+
+!!! note
+
+    An admonition without a title: its type is its title.
+
+??? tip "Details 12"
+
+    Folded.
+
+<div markdown="1">
+Inside 42 **gpt-5.4-mini**
+</div>
+
+```text
+gpt-5.4-mini 1. 2
+```
+
+```python
+x = "gpt-5.4-mini"  # 3.5
+```
+
+<div class="pb-sortable" markdown>
+
+TABLE
+</div>
+
+TABLE
+Not a table: the line before is a paragraph line, and its rows are the table's above
+OTHER
+
+```
+TABLE```
+
+| a | b |
+|--:|---|
+| 1,000 | $0.40 gpt-5.4-mini |
+
+=== "one"
+
+    first 1
+
+=== "two"
+
+    second 2
+
+## Second
+
+TABLE| not a pipe row |
+x | y
+
+=== "three"
+
+    ```bash
+    curl 12
+    ```
+
+=== "four"
+
+    text 3
+""".replace("TABLE", TABLE).replace("OTHER", TABLE.replace("|--:|:-:|", "|:-:|--:|"))
+
+
+@pytest.mark.parametrize("text", [TRAPS, TRAPS.replace("## Second", "## Second\n\n=== \"t\"\n\n    ## inside a tab"),
+                                  TRAPS + "\n[ref]: https://example.com/1\n", TRAPS.replace("curl 12", "#!/bin/sh 12"),
+                                  TRAPS.replace("first 1", "[TOC]"),
+                                  TRAPS.replace("first 1", "Setext\n    ---").replace("text 3", "Setext\n    ---")])
+def test_skeleton_traps(text):
+    conv = htmlparts.Converter(*_markdown_config())
+    fast = conv.page(text)
+    slow = htmlparts.Converter(*_markdown_config(), skeletons=False).page(text)
+    assert fast == slow
+    assert bool(conv._converted) == (text is TRAPS)   # the others are converted at once
+    html = "".join(fast[1].values())
+    assert '__tabbed_2_1' in html and '<td style="text-align: right;">$3.30</td>' in html
+    if text is TRAPS:   # the two tables at the start of a block went row by row: one row skeleton
+        assert [k[1][:12] for k in conv._converted if isinstance(k, tuple)] == ["| [ZpbvaaaaZ"]
+
+
+def test_search_html_drops_code_and_big_tables_and_flattens_small_ones():
     code = '<div class="language-bash highlight"><pre><span></span><code>curl x</code></pre></div>'
     small = "<table><thead><tr><th>a</th></tr></thead><tbody>" + "<tr><td>1</td></tr>" * 5 + "</tbody></table>"
     big = "<table><thead><tr><th>a</th></tr></thead><tbody>" + "<tr><td>1</td></tr>" * 50 + "</tbody></table>"
     out = htmlparts.search_html(f"<p>keep</p>{code}{small}{big}<p>also</p>")
-    assert out == f"<p>keep</p>{small}<p>also</p>"
+    assert out == "<p>keep</p><p>a 1 1 1 1 1</p><p>also</p>"
+    cells = '<table><tr><th>Slug</th></tr><tr><td><a href="x/">A&amp;B</a> <code>gpt-5</code></td></tr></table>'
+    assert htmlparts.search_html(cells) == "<p>Slug A&amp;B <code>gpt-5</code></p>"
+
+
+def test_pages_outside_the_nav_share_its_rendering_only_when_every_link_is_the_same():
+    """nav.sharing's key: pages with one key get the same relative URL to every nav target from
+    MkDocs' own rule (so the theme's navigation HTML is the same), checked on every pair of a set of
+    folders and files with targets inside, beside and above them."""
+    from mkdocs.utils import get_relative_url
+    targets = ["", "models/", "models/family/claude/", "errors/", "errors/out-of-balance/", "a/b/c/",
+               "calculator/", "assets/logo.png", "x.html", "models/y.html", "../up/"]
+    key = nav.sharing(targets)
+    pages = ["", "x.html", "z/", "models/a/", "models/b/", "models/family/", "models/family/gpt/", "errors/x/",
+             "errors/out-of-balance/", "a/", "a/b/", "a/d/", "a/b/e/", "q/r/", "q/s/", "models/a.html",
+             "models/b.html", "models/family/x.html", "models/family/x/", "assets/", "up/", "q/t.html"]
+    groups = {}
+    for page in pages:
+        if key(page) is not None:
+            groups.setdefault(key(page), []).append(page)
+    for members in groups.values():
+        urls = {tuple(get_relative_url(t, p) for t in targets) for p in members}
+        assert len(urls) == 1, members
+    assert key("models/a/") == key("models/b/") == (("models",), 2)
+    assert key("q/r/") == key("q/s/") != key("models/a/")
+    assert key("") == key("x.html") and key("z/") == key("q/t.html")
+    for holds_a_target in ("models/family/", "models/a.html", "errors/out-of-balance/", "a/", "a/b/", "assets/"):
+        assert key(holds_a_target) is None
+
+
+def test_a_section_over_the_limit_lists_only_its_index():
+    from hooks.sitegen.render import Page
+    def pages(n):
+        return ([Page("errors/index.md", "", in_nav=True)] + [Page(f"errors/e{i}.md", "", in_nav=True) for i in range(n)]
+                + [Page("models/family/a.md", "", in_nav=True), Page("models/x.md", "", in_nav=False)])
+    config_nav = [{"Troubleshooting": ["errors/index.md"]}, {"Models": ["models/index.md"]}]
+    at_limit = nav.listed(pages(nav.NAV_LIMIT))
+    assert at_limit == {"errors/index.md", "models/family/a.md", *(f"errors/e{i}.md" for i in range(nav.NAV_LIMIT))}
+    over = nav.listed(pages(nav.NAV_LIMIT + 1))
+    assert over == {"errors/index.md", "models/family/a.md"}
+    assert len(nav.listed(pages(nav.NAV_LIMIT + 1), limit=None)) == nav.NAV_LIMIT + 3
+    expanded = nav.expanded(config_nav, pages(nav.NAV_LIMIT + 1), {})
+    assert expanded == [{"Troubleshooting": ["errors/index.md"]}, {"Models": ["models/index.md", "models/family/a.md"]}]
 
 
 @pytest.fixture(scope="module")

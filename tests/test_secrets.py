@@ -13,7 +13,7 @@ import yaml
 from datafix import REPO
 from test_corpus import MKDOCS, _env, fixture_data, run
 
-from hooks.data.keys import KEY_FORMATS, find_key
+from hooks.data.keys import KEY_FORMATS, REAL_KEY, find_key, iter_keys
 from hooks.sitegen.secrets import leaked_keys
 
 KEYS = {
@@ -36,6 +36,18 @@ def test_each_key_format_is_recognised_and_named(provider):
 @pytest.mark.parametrize("text", NOT_KEYS)
 def test_masked_keys_placeholders_and_ids_are_not_keys(text):
     assert find_key(text) is None
+
+
+def test_the_hinted_scan_finds_what_the_full_pattern_finds():
+    """iter_keys only tries REAL_KEY where KEY_HINT points (the Z.AI hint is the dot after the hex
+    digits): the same keys at the same places as REAL_KEY tried everywhere, on texts that put keys
+    next to each other, inside longer hex runs and after other hints."""
+    z = KEYS["zai"]
+    texts = [" ".join(KEYS.values()), "".join(KEYS.values()), "ab" + z, "ab " + z + "x", "f" * 40 + ".AbCdEfGh12345678",
+             "0" * 32 + "." + z, "sk-" + z, "Bearer " + z, z + "." + z, "x" * 31 + "." + z]
+    for text in texts:
+        assert [(m.start(), m.group(0)) for m in iter_keys(text)] == \
+            [(m.start(), m.group(0)) for m in REAL_KEY.finditer(text)], text
 
 
 def test_every_provider_the_catalog_lists_has_a_key_format():

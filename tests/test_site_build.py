@@ -471,6 +471,32 @@ def test_llms_txt_and_llms_full(site, catalog):
     assert "api/prices.json" in llms
 
 
+# ---- mkdocs serve ------------------------------------------------------------------------------------
+
+def test_serve_shows_a_price_edit_after_its_rebuild(tmp_path):
+    """A real `mkdocs serve` (bench/build.py's Server: a free 127.0.0.1 port, stopped with SIGINT)
+    of a copy of the project: a model's input price raised in data/models, the rebuild waited for
+    ("Reloading browsers"), and the model page served over HTTP shows the new figure, the models
+    table too (nothing of the first build is reused: memo, shared navigation, skeletons)."""
+    from urllib.request import urlopen
+
+    from bench.build import Server, make_project
+    project = make_project(tmp_path / "project")
+    path = project / "data" / "models" / "anthropic.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index('input: "3.00"', text.index("- slug: claude-sonnet-4-6"))
+    edited = text[:start] + 'input: "3.30"' + text[start + len('input: "3.00"'):]
+    extra = {"PRICEBOOK_BUILD_DATE": data_date(project / "data").isoformat(), "PRICEBOOK_VENDOR_PYODIDE": "0"}
+    with Server(project, timeout=300, extra_env=extra) as server:
+        get = lambda url: urlopen(f"http://127.0.0.1:{server.port}/{url}", timeout=60).read().decode()  # noqa: E731
+        before, table_before = get("models/claude-sonnet-4-6/"), get("models/")
+        server.rebuild(path, edited)
+        after, table_after = get("models/claude-sonnet-4-6/"), get("models/")
+    # official 3.00 -> 3.30 on the page; the models table shows the gateway's: x 0.35, 1.05 -> 1.155
+    assert "$3.00" in before and "$3.30" not in before and "$1.155" not in table_before
+    assert "$3.30" in after and "$1.155" in after and "$1.155" in table_after
+
+
 # ---- search ------------------------------------------------------------------------------------------
 
 def test_search_separator_splits_codes_and_slugs(site):
