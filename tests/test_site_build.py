@@ -485,16 +485,17 @@ def test_serve_shows_a_price_edit_after_its_rebuild(tmp_path):
     path = project / "data" / "models" / "anthropic.yaml"
     text = path.read_text(encoding="utf-8")
     start = text.index('input: "3.00"', text.index("- slug: claude-sonnet-4-6"))
-    edited = text[:start] + 'input: "3.30"' + text[start + len('input: "3.00"'):]
+    edited = text[:start] + 'input: "3.70"' + text[start + len('input: "3.00"'):]
     extra = {"PRICEBOOK_BUILD_DATE": data_date(project / "data").isoformat(), "PRICEBOOK_VENDOR_PYODIDE": "0"}
     with Server(project, timeout=300, extra_env=extra) as server:
         get = lambda url: urlopen(f"http://127.0.0.1:{server.port}/{url}", timeout=60).read().decode()  # noqa: E731
         before, table_before = get("models/claude-sonnet-4-6/"), get("models/")
         server.rebuild(path, edited)
         after, table_after = get("models/claude-sonnet-4-6/"), get("models/")
-    # official 3.00 -> 3.30 on the page; the models table shows the gateway's: x 0.35, 1.05 -> 1.155
-    assert "$3.00" in before and "$3.30" not in before and "$1.155" not in table_before
-    assert "$3.30" in after and "$1.155" in after and "$1.155" in table_after
+    # official 3.00 -> 3.70 on the page (3.30 is there already: US residency, 3.00 x 1.1); the models
+    # table shows the gateway's: x 0.35, 1.05 -> 1.295
+    assert "$3.00" in before and "$3.70" not in before and "$1.295" not in table_before
+    assert "$3.70" in after and "$1.295" in after and "$1.295" in table_after
 
 
 # ---- search ------------------------------------------------------------------------------------------

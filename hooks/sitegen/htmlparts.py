@@ -207,11 +207,14 @@ _HEADING_INSIDE = re.compile(r"^[ \t]*#{1,6}(?:[ \t]|$)|^[ \t]*(?:=+|-{2,})[ \t]
 _TAB_SET = re.compile(r'(__tabbed_|data-tabs=")(\d+)')
 _FENCE_LINE = re.compile(r"[ \t]*(`{3,}|~{3,})(.*)")
 # Words (letters and digits, inner "." and "-") become tokens; skipped: HTML tags (autolinks,
-# comments), attribute braces, the lines of block syntax (admonition, details, tab, fence), what
-# starts a line (list markers, quotes: the leading run of such characters), a word after "&", "&#",
+# comments; but a money cell's <data value="..."> and a slug's data-pb-also="..." (its aliases)
+# give their words to the fill, and a chart's whole
+# <svg> is one fill: raw HTML, copied as it is), attribute braces, the lines of block syntax
+# (admonition, details, tab, fence), what starts a line (list markers, quotes: the leading run of such characters), a word after "&", "&#",
 # "<" or "</" (entities, tag names) or inside a longer run of word characters.
-_WORDS = re.compile(r"(<[^<>]*>|\{[^{}]*\}|^[ \t]*(?:!!!|\?\?\?|===|```|~~~)[^\n]*|^[ \t>*+#0-9.)-]+)"
-                    r"|(?<![&<\w])(?<!&#)(?<!</)([A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*)", re.M)
+_WORDS = re.compile(r"(<data value=\"|<[^<>]* data-pb-also=\"|<(?!svg[ >])[^<>]*>|\{[^{}]*\}|^[ \t]*(?:!!!|\?\?\?|===|```|~~~)[^\n]*"
+                    r"|^[ \t>*+#0-9.)-]+)"
+                    r"|(?<![&<\w])(?<!&#)(?<!</)(<svg[ >][\s\S]*?</svg>|[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*)", re.M)
 # A token: "Zpbv", four lowercase letters (its index in base 26), "Z": letters only.
 _TOKEN = re.compile(r"Zpbv([a-z]{4})Z")
 # Tables of this many body rows or more (a header and a separator line with pipes at both ends, at
