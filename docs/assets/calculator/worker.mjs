@@ -228,14 +228,18 @@ async function restore(loadPyodide, options, key) {
     phases.snapshot = snap.why;
     return false;
   }
-  // Pyodide's loader starts (fetching its wasm and zip) while the key is checked and the bytes load.
-  const bytes = key.then((k) => {
-    mark("key");
-    if (k !== snap.header.key) throw new NotUsed("stale");
-    return snap.bytes;
-  });
+  // The key is checked and the bytes read before Pyodide's loader starts (its modules are preloaded
+  // meanwhile): a loader abandoned half way (its snapshot promise rejected) left the fresh start
+  // that followed failing now and then under load.
+  const k = await key;
+  mark("key");
+  if (k !== snap.header.key) {
+    phases.snapshot = "stale";
+    snapshotFile().then((file) => file.remove()).catch(() => {}); // written anew after this start
+    return false;
+  }
   try {
-    const py = await loadPyodide({ ...options, _loadSnapshot: bytes });
+    const py = await loadPyodide({ ...options, _loadSnapshot: await snap.bytes });
     mark("pyodide");
     if (stdlibId(py) !== snap.header.stdlib) throw new Error("made with another standard library");
     const call = py.runPython(GLUE);
