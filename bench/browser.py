@@ -456,16 +456,21 @@ def report(r):
     return "\n".join(lines)
 
 
-def main(argv=None):
+def command(doc, run, report, quick_help, argv=None):
+    """The command line of a browser benchmark (this one, bench/lookup.py): --quick, --site, --json."""
     import argparse
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="one run, fewer samples")
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help=quick_help)
     ap.add_argument("--site", help="an already built site folder (default: build one)")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ns = ap.parse_args(argv)
     r = run(quick=ns.quick, site_dir=ns.site)
     print(json.dumps(r, indent=1) if ns.json else report(r))
     return 0
+
+
+def main(argv=None):
+    return command(__doc__, run, report, "one run, fewer samples", argv)
 
 
 if __name__ == "__main__":

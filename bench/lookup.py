@@ -36,7 +36,7 @@ for p in (REPO, REPO / "tests"):
         sys.path.insert(0, str(p))
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-from bench.browser import _stock, stock_pages  # noqa: E402
+from bench.browser import _stock, command, stock_pages  # noqa: E402
 from browser_site import build_site, launch, serve  # noqa: E402
 
 TARGET_MS = 100
@@ -180,15 +180,7 @@ def report(r):
 
 
 def main(argv=None):
-    import argparse
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="3 runs per profile (default 7), 1 stock Pyodide start (3)")
-    ap.add_argument("--site", help="an already built site folder (default: build one)")
-    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
-    ns = ap.parse_args(argv)
-    r = run(quick=ns.quick, site_dir=ns.site)
-    print(json.dumps(r, indent=1) if ns.json else report(r))
-    return 0
+    return command(__doc__, run, report, "3 runs per profile (default 7), 1 stock Pyodide start (3)", argv)
 
 
 if __name__ == "__main__":
