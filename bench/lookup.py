@@ -22,7 +22,6 @@ runs, from the start of navigation:
 """
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import sys
