@@ -736,6 +736,24 @@ def test_money_columns_reachable_on_a_phone(chromium, site_url, path):
     ctx.close()
 
 
+def test_breakdown_totals_in_view_on_a_phone(chromium, site_url):
+    """390 px: the breakdown's total rows show both costs without scrolling sideways (the rate
+    columns give way on phones), and the figures are the engine's (the totals above)."""
+    ctx = chromium.new_context(viewport={"width": 390, "height": 844})
+    page = ctx.new_page()
+    page.goto(site_url + "calculator/")
+    table = page.locator("#pb-breakdown")
+    for row in range(2):
+        cells = table.locator("tfoot tr").nth(row).locator("td")
+        for i in (3, 4):
+            box = cells.nth(i).bounding_box()
+            assert box and box["width"] > 0 and box["x"] + box["width"] <= 391, (row, i)
+    totals = table.locator("tfoot tr").nth(1).locator("td")   # tokens, 2 rates (hidden), official, gateway
+    expect(totals.nth(3)).to_have_text(page.get_by_test_id("total-official").inner_text())
+    expect(totals.nth(4)).to_have_text(page.get_by_test_id("total-gateway").inner_text())
+    ctx.close()
+
+
 def test_inline_code_never_breaks_inside_a_host_name(chromium, site_url):
     ctx = chromium.new_context(viewport={"width": 390, "height": 844})
     page = ctx.new_page()
