@@ -193,6 +193,18 @@ def _modifiers(args, errors):
             "cache_hours": hours}
 
 
+def _priced_on(args, at, mods):
+    """The day that prices a request: a request time's own day, unless a date was given."""
+    if mods["when"] is not None and not (isinstance(args.get("at"), str) and args["at"].strip()):
+        return mods["when"].date().isoformat()
+    return at
+
+
+def _unavailable_text(model, at, status):
+    """Why a model that is not callable on `at` (status "retired" or "upcoming") cannot be priced."""
+    return display.retired_text(model, at) if status == "retired" else display.upcoming_text(model)
+
+
 def estimate_view(catalog, args):
     """Everything the calculator shows for one workload on one model, on the date `at` (default
     today). A model not callable that day, or a workload over its limits, gets the reason at the
@@ -200,8 +212,7 @@ def estimate_view(catalog, args):
     args = _as_args(args)
     usage, requests, at, errors = _workload(args)
     mods = _modifiers(args, errors)
-    if mods["when"] is not None and not (isinstance(args.get("at"), str) and args["at"].strip()):
-        at = mods["when"].date().isoformat()   # the request time's day prices it
+    at = _priced_on(args, at, mods)
     model = None
     try:
         model = catalog.model(str(args.get("model", "")))
@@ -216,8 +227,8 @@ def estimate_view(catalog, args):
         return {"errors": errors}
     status = model.status_on(at)
     if status in ("retired", "upcoming"):
-        text = display.retired_text(model, at) if status == "retired" else display.upcoming_text(model)
-        return {"errors": [{"field": "model", "message": text}], "status": status, "at": at,
+        return {"errors": [{"field": "model", "message": _unavailable_text(model, at, status)}],
+                "status": status, "at": at,
                 "model": {"slug": model.slug, "retires_on": model.retires_on, "replacement": model.replacement,
                           "released": model.released}}
     limit = model.limit_for(usage.input, usage.output)
@@ -355,8 +366,7 @@ def rank_view(catalog, args):
     args = _as_args(args)
     usage, requests, at, errors = _workload(args)
     mods = _modifiers(args, errors)
-    if mods["when"] is not None and not (isinstance(args.get("at"), str) and args["at"].strip()):
-        at = mods["when"].date().isoformat()
+    at = _priced_on(args, at, mods)
     family = args.get("family") or None
     if family is not None and family not in catalog.families:
         errors.append({"field": "family", "message": f"unknown family {family!r}"})
@@ -703,11 +713,9 @@ def cache_view(catalog, args):
         errors.append({"field": "model", "message": str(err)})
     if errors:
         return {"errors": errors}
-    if mods["when"] is not None and not (isinstance(args.get("at"), str) and args["at"].strip()):
-        at = mods["when"].date().isoformat()
+    at = _priced_on(args, at, mods)
     if not model.callable_on(at):
-        text = display.retired_text(model, at) if model.status_on(at) == "retired" else display.upcoming_text(model)
-        return {"errors": [{"field": "model", "message": text}]}
+        return {"errors": [{"field": "model", "message": _unavailable_text(model, at, model.status_on(at))}]}
     limit = model.limit_for(prefix + fresh, output)
     if limit is not None:
         field = "prefix" if limit[0] == "input" else limit[0]
