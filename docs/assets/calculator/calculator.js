@@ -339,7 +339,7 @@
 
     message(name, text, kind) {
       const el = this.form.querySelector(`[data-msg-for="${name}"]`) ||
-        this.root.querySelector(`[data-msg-for="${name}"]`);
+        this.root.querySelector(`[data-msg-for="${name}"], [data-cache-msg-for="${name}"]`);
       if (!el) return;
       el.textContent = text || "";
       el.dataset.kind = text ? kind || "error" : "";
@@ -530,14 +530,7 @@
       if (this.dead || seq !== this.cacheSeq || !reply.ok) return;
       const res = reply.result;
       const byField = new Map((res.errors || []).map((e) => [e.field, e.message]));
-      for (const name of this.cacheFields) {
-        const el = this.cache.querySelector(`[data-cache-msg-for="${name}"]`);
-        const text = byField.get(name) || "";
-        el.textContent = text;
-        el.dataset.kind = text ? "error" : "";
-        if (text) this.field(name).setAttribute("aria-invalid", "true");
-        else this.field(name).removeAttribute("aria-invalid");
-      }
+      for (const name of this.cacheFields) this.message(name, byField.get(name) || "");
       if (byField.size) { // a field above (model, output, tier) is shown there by the estimate
         this.cache.dataset.stale = "true";
         return;
