@@ -14,7 +14,9 @@ because the extensions configured here (PART_SAFE_EXTENSIONS; any other: no skel
 a word and a token alike wherever one is replaced: outside HTML tags, attribute braces, code
 fences (a ```text fence excepted: Pygments' text lexer copies it) and block-syntax lines
 (admonition, details, tab titles: a type becomes a class and a title), never in what starts a line
-(list markers), never after "&", "&#", "<" (entities, tag names). A long table (TABLE_ROWS body
+(list markers), never after "&", "&#", "<" (entities, tag names). Inside tags only a money
+cell's `<data value>`, a slug's `data-pb-also` aliases and a whole chart `<svg>` (one word) are
+replaced: raw HTML that Markdown copies as it is. A long table (TABLE_ROWS body
 rows or more, pipes at both ends) is converted row by row, each row skeleton once in a table of its
 own with the same alignments: Python-Markdown builds a row from its text and the separator alone.
 A part is converted as a document of its own; the content-tab counter, the one thing that runs
