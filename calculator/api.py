@@ -403,7 +403,7 @@ def rank_view(catalog, args):
     out = {"errors": [], "rows": rows, "requests": requests, "at": at}
     if args.get("chart"):   # the calculator's chart beside the table
         # the chosen model by slug or alias (no suggestions: this runs on every ranking)
-        chosen = catalog._index.get(str(args.get("model", "")))
+        chosen = catalog.find(str(args.get("model", "")))
         out["chart"] = rank_chart(catalog, rows, chosen.slug if chosen else "")
     return out
 

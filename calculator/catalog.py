@@ -296,9 +296,13 @@ class Catalog:
             for alias in m.aliases:
                 self._index.setdefault(alias, m)
 
+    def find(self, slug):
+        """The model for a slug or alias, or None (no suggestions: cheap)."""
+        return self._index.get(slug)
+
     def model(self, slug):
         """The model for a slug or alias; UnknownModel (with close matches) otherwise."""
-        found = self._index.get(slug)
+        found = self.find(slug)
         if found is None:
             raise UnknownModel(slug, self.suggest(slug))
         return found
