@@ -114,6 +114,12 @@
 
   // An SVG the engine drew (calculator/charts.py escapes every text in it) replaces a chart box's
   // picture. Parsed as XML, so nothing in it can run; a string that is not one SVG is ignored.
+  // Text written only when it changed: an unchanged cell costs the page no layout or paint (the
+  // result, the messages and the compare rows are rewritten on every keystroke).
+  function setText(el, text) {
+    if (el.textContent !== text) el.textContent = text;
+  }
+
   function placeSVG(box, text) {
     if (!box || typeof text !== "string" || !text.startsWith("<svg")) return;
     const svg = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
@@ -263,7 +269,7 @@
     note(text) {
       for (const id of ["pb-result-note", "pb-compare-note"]) {
         const el = this.root.getElementById(id);
-        if (el) el.textContent = text;
+        if (el) setText(el, text);
       }
     }
 
@@ -341,7 +347,7 @@
       const el = this.form.querySelector(`[data-msg-for="${name}"]`) ||
         this.root.querySelector(`[data-msg-for="${name}"], [data-cache-msg-for="${name}"]`);
       if (!el) return;
-      el.textContent = text || "";
+      setText(el, text || "");
       el.dataset.kind = text ? kind || "error" : "";
       const input = name === "family" ? this.family : this.field(name);
       if (input) {
@@ -432,7 +438,7 @@
     render(res) {
       for (const el of this.result.querySelectorAll("[data-f]")) {
         const v = get(res, el.dataset.f);
-        if (v != null) el.textContent = String(v);
+        if (v != null) setText(el, String(v));
       }
       for (const el of this.result.querySelectorAll("[data-f-href]")) {
         const href = safeHref(get(res, el.dataset.fHref));
@@ -441,7 +447,7 @@
       for (const row of res.rows) {
         const tr = this.result.querySelector(`tr[data-bucket="${row.bucket}"]`);
         if (!tr) continue;
-        for (const td of tr.querySelectorAll("[data-c]")) td.textContent = String(get(row, td.dataset.c));
+        for (const td of tr.querySelectorAll("[data-c]")) setText(td, String(get(row, td.dataset.c)));
       }
       this.result.dataset.stale = "false";
       if (this.result.dataset.origin !== "worker") performance.mark("pricebook:interactive");
@@ -463,7 +469,7 @@
         rows.forEach((r, i) => {
           const tr = old[i];
           texts(r, i).forEach((t, c) => {
-            if (t !== null && tr.cells[c].textContent !== t) tr.cells[c].textContent = t;
+            if (t !== null) setText(tr.cells[c], t);
           });
           const cls = [r.fits ? "" : "pb-misfit", r.slug === current ? "pb-current" : ""].join(" ").trim();
           if (tr.className !== cls) tr.className = cls;
@@ -541,7 +547,7 @@
     renderCache(res) {
       for (const el of this.cache.querySelectorAll("[data-cf]")) {
         const v = get(res, el.dataset.cf);
-        if (v != null) el.textContent = String(v);
+        if (v != null) setText(el, String(v));
       }
       const body = this.root.getElementById("pb-cache-table").tBodies[0];
       body.replaceChildren(...res.rows.map((r) => h("tr", { "data-option": r.key },
