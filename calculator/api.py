@@ -24,6 +24,7 @@ from .usage import UsageError, parse_log_line, parse_served, parse_usage
 
 MAX_BALANCE = Decimal(10) ** 9
 _INT_TEXT = re.compile(r"^\d{1,3}(?:[,_ ]\d{3})+$|^\d+$")
+_SEPARATORS = re.compile(r"[,_ ]")                       # thousands separators a count may be typed with
 _DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 NOTICE_DAYS = 30   # a scheduled price change this close to the chosen date is announced
 _DECIMAL_COMMA = re.compile(r"^\$?\d+,\d{1,2}$")      # "10,00": a decimal comma, not a thousands separator
@@ -41,7 +42,9 @@ class InputError(ValueError):
 
 def parse_count(field, raw, limit=MAX_TOKENS, default=0):
     """A token count from a form field: "", None -> default; "12,000" -> 12000."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+    if type(raw) is str and raw.isascii() and raw.isdigit():  # as typed, the usual case: no pattern needed
+        raw = int(raw)
+    elif raw is None or (isinstance(raw, str) and not raw.strip()):
         return default
     if isinstance(raw, bool):
         raise InputError(field, "enter a whole number")
@@ -60,7 +63,7 @@ def parse_count(field, raw, limit=MAX_TOKENS, default=0):
                                     f"{text.split(',')[0]} (a comma only groups thousands, as in 12,000)")
         if not _INT_TEXT.match(text):
             raise InputError(field, "enter a whole number such as 12000 or 12,000")
-        raw = int(re.sub(r"[,_ ]", "", text))
+        raw = int(_SEPARATORS.sub("", text))
     if not isinstance(raw, int):
         raise InputError(field, "enter a whole number")
     if raw < 0:

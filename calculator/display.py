@@ -31,10 +31,10 @@ def usd(amount):
         if small.adjusted() > amount.adjusted():  # rounding carried (0.0000099996 -> 0.0000100)
             small = small.quantize(Decimal(1).scaleb(exponent + 1), context=EXACT)
         return f"{sign}${format(small, 'f')}"
-    places = max(2, len(f"{rounded:f}".rstrip("0").partition(".")[2]))   # whole cents at least
-    if rounded >= THOUSAND:  # the separator costs a slower format: only where it shows
-        return f"{sign}${rounded:,.{places}f}"
-    return f"{sign}${rounded:.{places}f}"
+    # `rounded` has exactly four places ("12.5000"): the zeros of the last two go, the cents stay.
+    # One format call: this runs for every amount the calculator shows on every keystroke.
+    text = format(rounded, ",f" if rounded >= THOUSAND else "f")
+    return f"{sign}${text[:-2]}{text[-2:].rstrip('0')}"
 
 
 def rate(value):

@@ -373,12 +373,16 @@
 
     async recompute() {
       const seq = ++this.estimateSeq;
-      const args = this.args();
-      const pending = call("estimate", args); // first: the worker answers in order
-      this.cacheCompute(); // before the ranking: done by the time the compare table is
-      this.rank();
-      const reply = await pending;
+      const reply = await call("estimate", this.args());
       if (this.dead || seq !== this.estimateSeq) return;
+      this.showEstimate(reply);
+      // The cache section and the ranking are asked for once the totals are on the page: the
+      // worker's next two answers then do not compete with the totals for the machine's cores.
+      this.cacheCompute();
+      this.rank();
+    }
+
+    showEstimate(reply) {
       if (!reply.ok) {
         if (engine.state !== "failed") this.note(`The calculator failed on this input (${reply.error}); the last good result stays.`);
         return;
