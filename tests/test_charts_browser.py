@@ -156,7 +156,11 @@ def test_screenshots_of_the_charts(chromium, site_url, catalog, width, height, s
         p.locator(f'[data-chart="{name}"]').scroll_into_view_if_needed()   # drawn when on screen
         expect(p.locator(f'[data-chart="{name}"]')).to_have_attribute("data-origin", "worker")
         svg = p.locator(f'[data-chart="{name}"] svg')
-        box = svg.bounding_box()
+        # Measured in one turn of the page: the worker may swap the picture for a newer one at any
+        # moment (a later ranking's reply), and a handle to the old one would have no box.
+        box = p.locator(f'[data-chart="{name}"]').evaluate(
+            "b => { const r = b.querySelector('svg').getBoundingClientRect(); return {x: r.x, width: r.width}; }")
+        assert box["width"] > 0, f"{name} has no picture"
         assert box["x"] >= 0 and box["x"] + box["width"] <= width, f"{name} wider than the screen"
         colors = svg.evaluate("s => [getComputedStyle(s.querySelector('text')).fill, "
                               "getComputedStyle(document.body).backgroundColor]")
