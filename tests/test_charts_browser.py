@@ -156,6 +156,7 @@ def test_screenshots_of_the_charts(chromium, site_url, catalog, width, height, s
         p.locator(f'[data-chart="{name}"]').scroll_into_view_if_needed()   # drawn when on screen
         expect(p.locator(f'[data-chart="{name}"]')).to_have_attribute("data-origin", "worker")
         svg = p.locator(f'[data-chart="{name}"] svg')
+        expect(svg).to_be_visible()  # waits while the picture is being replaced or laid out
         # Measured in one turn of the page: the worker may swap the picture for a newer one at any
         # moment (a later ranking's reply), and a handle to the old one would have no box.
         box = p.locator(f'[data-chart="{name}"]').evaluate(
