@@ -68,12 +68,12 @@ def test_examples_highlighted_once_equal_examples_highlighted_per_page():
 
 
 def _both_ways(data_dir):
-    """with_html's pages by skeletons and at once (the reference), and the skeleton converter."""
+    """with_html's pages by skeletons and at once (the reference), and the catalog."""
     built = sitegen.build(data_dir, today=data_date(data_dir))
     conv = htmlparts.Converter(*_markdown_config())
     fast = sitegen.with_html(built.pages, built.catalog, conv)
     slow = sitegen.with_html(built.pages, built.catalog, htmlparts.Converter(*_markdown_config(), skeletons=False))
-    return fast, slow, conv
+    return fast, slow, built.catalog
 
 
 @pytest.mark.parametrize("source", ["default", "synthetic"])
@@ -83,15 +83,20 @@ def test_parts_by_skeleton_equal_the_page_converted_at_once(source, tmp_path):
     else:
         from bench import synth
         data = synth.generate(tmp_path / "data", 300, 12, today=data_date(REPO / "data"))
-    fast, slow, conv = _both_ways(data)
+    fast, slow, catalog = _both_ways(data)
     rendered = [p for p in slow if p.html_parts]
     assert len(rendered) > (50 if source == "default" else 300)
     for a, b in zip(fast, slow):
         assert (a.src_uri, a.stub) == (b.src_uri, b.stub)
         assert a.html_parts == b.html_parts, a.src_uri
+    errors = [p for p in fast if p.src_uri.startswith("errors/")]
+    assert errors and all(p.html_parts for p in errors)   # prose: a skeleton each, but by parts too
+    # the pages that grow with the catalog share skeletons (here without the prose pages)
+    grown = htmlparts.Converter(*_markdown_config())
+    fast = sitegen.with_html([p for p in fast if p not in errors], catalog, grown)
     parts = sum(len(p.html_parts) for p in fast)
-    print(source, parts, "parts,", len(conv._converted), "skeletons converted")
-    assert len(conv._converted) < parts / (2 if source == "default" else 5)
+    print(source, parts, "parts,", len(grown._converted), "skeletons converted")
+    assert len(grown._converted) < parts / (2 if source == "default" else 5)
 
 
 ROWS = "".join(f"| [Model {i}](../models/m-{i}.md) | <code>m-{i}</code> | ${i}.{i}0 | 2026-0{i % 9 + 1}-1{i} |\n"
@@ -176,7 +181,8 @@ x | y
 @pytest.mark.parametrize("text", [TRAPS, TRAPS.replace("## Second", "## Second\n\n=== \"t\"\n\n    ## inside a tab"),
                                   TRAPS + "\n[ref]: https://example.com/1\n", TRAPS.replace("curl 12", "#!/bin/sh 12"),
                                   TRAPS.replace("first 1", "[TOC]"),
-                                  TRAPS.replace("first 1", "Setext\n    ---").replace("text 3", "Setext\n    ---")])
+                                  TRAPS.replace("first 1", "Setext\n    ---").replace("text 3", "Setext\n    ---"),
+                                  TRAPS.replace("first 1", "Setext 1\n    -")])
 def test_skeleton_traps(text):
     conv = htmlparts.Converter(*_markdown_config())
     fast = conv.page(text)
@@ -187,6 +193,16 @@ def test_skeleton_traps(text):
     assert '__tabbed_2_1' in html and '<td style="text-align: right;">$3.30</td>' in html
     if text is TRAPS:   # the two tables at the start of a block went row by row: one row skeleton
         assert [k[1][:12] for k in conv._converted if isinstance(k, tuple)] == ["| [ZpbvaaaaZ"]
+
+
+def test_rule_after_a_blank_line_goes_by_skeletons():
+    """A "---" after a blank line is a rule (the topic cards of the troubleshooting pages), not a
+    setext underline: the part still goes by skeletons, and gives the same HTML."""
+    text = "# T\n\n-   card 1 [Overview](../index.md)\n\n    ---\n\n    Where 2 start.\n\n---\n\nEnd 3.\n"
+    conv = htmlparts.Converter(*_markdown_config())
+    fast = conv.page(text)
+    assert fast == htmlparts.Converter(*_markdown_config(), skeletons=False).page(text)
+    assert len(conv._converted) == 1 and "<hr />" in "".join(fast[1].values())
 
 
 def test_search_html_drops_code_and_big_tables_and_flattens_small_ones():

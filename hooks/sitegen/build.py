@@ -92,10 +92,10 @@ def calculator_pages(catalog, at):
     return list(pages_calculator.pages(catalog, at))
 
 
-# Which generated pages get their bodies rendered here: those whose number or size grows with the
-# catalog (one page per model and alias, the models and pricing tables). The troubleshooting pages
-# (one per error family, prose) and the hand-written pages are rendered whole by MkDocs.
-HTML_KINDS = ("models/", "pricing/")
+# Which generated pages get their bodies rendered here: those whose number grows with the catalog
+# (one page per model, alias and error family, the models and pricing tables). The hand-written
+# pages are rendered whole by MkDocs.
+HTML_KINDS = ("models/", "pricing/", "errors/")
 _EXAMPLES = ("openai_tabs", "anthropic_tabs")   # _macros.md.j2: a model page's request examples
 
 

@@ -204,8 +204,9 @@ PART_SAFE_EXTENSIONS = frozenset({
 # inline highlighting (`#!lang`, `:::lang`: Pygments reads the words), the tab ids, the placeholders.
 _SHARED_STATE = re.compile(r"^[ \t]{0,3}\[[^\]\n]*\]:|\[TOC\]|#!|:::|__tabbed_|data-tabs|pbv|PBROWS", re.M)
 # Outside code fences: a heading Python-Markdown would see (indented under a tab, setext; toc
-# makes its id unique across the document).
-_HEADING_INSIDE = re.compile(r"^[ \t]*#{1,6}(?:[ \t]|$)|^[ \t]*(?:=+|-{2,})[ \t]*$", re.M)
+# makes its id unique across the document). A setext underline is one right under a line of text
+# (or the first line of a piece); after a blank line it is a rule (the topic cards' "---").
+_HEADING_INSIDE = re.compile(r"^[ \t]*#{1,6}(?:[ \t]|$)|(?:\A|^[ \t]*\S[^\n]*\n)[ \t]*[=-]+[ \t]*$", re.M)
 _TAB_SET = re.compile(r'(__tabbed_|data-tabs=")(\d+)')
 _FENCE_LINE = re.compile(r"[ \t]*(`{3,}|~{3,})(.*)")
 # Words (letters and digits, inner "." and "-") become tokens; skipped: HTML tags (autolinks,
