@@ -14,6 +14,8 @@ on_nav          which pages are outside the navigation and which of them can sha
 on_env          Material's navigation and tabs partials rendered once per such group of pages, not
                 once per page (the whole navigation is in every page: per-model pages x nav items),
                 and the header partials that do not depend on the page once per build
+on_pre_page     the page converted by one Python-Markdown instance per build, reset for each page
+                (MkDocs 1.6 makes one with every extension for every page); another MkDocs: its own
 on_page_content the generated bodies rendered by the page layer (htmlparts.py) put in for their
                 placeholders, links turned into URLs by MkDocs' own rule, their anchors recorded
 on_page_context the search plugin reads the generated pages without code and big tables (swapped
@@ -36,8 +38,11 @@ import sys
 from pathlib import Path
 
 import jinja2
+import markdown as python_markdown
+import mkdocs
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
+from mkdocs.structure import pages as mkdocs_pages
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import _RelativePathTreeprocessor
 
@@ -237,6 +242,48 @@ def _shared(render, key_of):
             memo[key] = "".join(render(context, *args, **kwargs))
         yield memo[key]
     return root_render_func
+
+
+# MkDocs 1.6's Page.render, but with the build's one Markdown instance (reset per page) instead of a
+# new one per page: building the extensions was a third of converting a heading-only stub. Any other
+# MkDocs version keeps its own render (what it does may differ).
+_REUSE_MARKDOWN = mkdocs.__version__.startswith("1.6.") and all(
+    hasattr(mkdocs_pages, name) for name in ("_RawHTMLPreprocessor", "_ExtractAnchorsTreeprocessor",
+                                             "_ExtractTitleTreeprocessor", "get_toc", "log"))
+
+
+@_plain_errors
+def on_pre_page(page, config, files):
+    if _REUSE_MARKDOWN and STATE in config:
+        page.render = functools.partial(_render, page)
+    return page
+
+
+def _render(page, config, files):
+    """mkdocs.structure.pages.Page.render (MkDocs 1.6) with the build's reused Markdown instance."""
+    if page.markdown is None:
+        raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
+    state = config[STATE]
+    md = state.get("markdown")
+    if md is None:
+        md = state["markdown"] = python_markdown.Markdown(extensions=config["markdown_extensions"],
+                                                          extension_configs=config["mdx_configs"] or {})
+    md.reset()   # registering a processor under the same name replaces the previous page's
+    raw_html_ext = mkdocs_pages._RawHTMLPreprocessor()
+    raw_html_ext._register(md)
+    extract_anchors_ext = mkdocs_pages._ExtractAnchorsTreeprocessor(page.file, files, config)
+    extract_anchors_ext._register(md)
+    relative_path_ext = _RelativePathTreeprocessor(page.file, files, config)
+    relative_path_ext._register(md)
+    extract_title_ext = mkdocs_pages._ExtractTitleTreeprocessor()
+    extract_title_ext._register(md)
+
+    page.content = md.convert(page.markdown)
+    page.toc = mkdocs_pages.get_toc(getattr(md, "toc_tokens", []))
+    page._title_from_render = extract_title_ext.title
+    page.present_anchor_ids = extract_anchors_ext.present_anchor_ids | raw_html_ext.present_anchor_ids
+    if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
+        page.links_to_anchors = relative_path_ext.links_to_anchors
 
 
 _LINK = re.compile(r'(<(?:a|img)\s[^>]*?\b(?:href|src)=")([^"]*)(")')
