@@ -13,7 +13,8 @@ on_nav          which pages are outside the navigation and which of them can sha
                 it (nav.sharing)
 on_env          Material's navigation and tabs partials rendered once per such group of pages, not
                 once per page (the whole navigation is in every page: per-model pages x nav items),
-                and the header partials that do not depend on the page once per build
+                the header partials that do not depend on the page once per build, and base.html's
+                asset blocks (styles, scripts, the __config JSON) once per folder depth
 on_pre_page     the page converted by one Python-Markdown instance per build, reset for each page
                 (MkDocs 1.6 makes one with every extension for every page); another MkDocs: its own
 on_page_content the generated bodies rendered by the page layer (htmlparts.py) put in for their
@@ -225,7 +226,37 @@ def on_env(env, config, files):
             except jinja2.TemplateNotFound:   # another theme: nothing to share
                 continue
             template.root_render_func = _shared(template.root_render_func, key)
+    _share_asset_blocks(env, config)
     return env
+
+
+# Material's base.html blocks that depend on the page only through the relative URLs of the assets
+# they link (and base_url): rendered once per folder key (nav.sharing over those URLs), not per page.
+ASSET_BLOCKS = ("styles", "libs", "fonts", "analytics", "config", "scripts")
+_MATERIAL_ASSETS = ("assets/stylesheets/", "assets/javascripts/", "assets/javascripts/workers/")
+
+
+def _share_asset_blocks(env, config):
+    if config.theme.name != "material":
+        return
+    try:
+        base = env.get_template("base.html")
+    except jinja2.TemplateNotFound:
+        return
+    if Path(base.filename or "").parent.parts[-2:] != ("material", "templates"):   # a base.html of the site's own
+        return
+    extra = config.extra.get("polyfills") or []
+    urls = [*_MATERIAL_ASSETS, *map(str, config.extra_css), *map(str, config.extra_javascript),
+            *(str(u) for u in (extra if isinstance(extra, list) else []))]
+    key_of = nav_module.sharing(urls)
+
+    def key(context):
+        page = context.get("page")
+        return None if page is None or not isinstance(getattr(page, "url", None), str) else key_of(page.url)
+
+    for name in ASSET_BLOCKS:
+        if name in base.blocks:
+            base.blocks[name] = _shared(base.blocks[name], key)
 
 
 def _shared(render, key_of):
