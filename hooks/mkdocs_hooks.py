@@ -1,11 +1,13 @@
 """The MkDocs adapter: the only file that imports mkdocs. Each event hands MkDocs objects to plain
 functions in hooks/sitegen and takes plain values back; nothing is kept between builds except on
-the build's own `config` (a `mkdocs serve` rebuild loads a new one and starts afresh).
+the build's own `config` (a `mkdocs serve` rebuild loads a new one and starts afresh), and, under
+`mkdocs serve`, the page layer's converted shapes (_kept_converter).
 
 on_config       the settings (mkdocs.yml extra.pricebook, validated; hooks/sitegen/settings.py), then
                 load and check data/ and render every generated page (hooks/sitegen/build.py); bad
                 data -> one PluginError listing every `path:line:col: message`; warnings are logged
                 (fatal with --strict); the generated in-nav pages join the navigation (nav.py)
+                (`mkdocs serve` keeps the page layer's converter, so its shapes, between rebuilds)
 on_files        the generated pages (File.generated; per-model pages NOT_IN_NAV) with edit links to
                 their YAML file; the markers of hand-written pages filled once (markers.py); the
                 topics.yaml cards checked against the pages the site has; the exports (export.py)
@@ -93,8 +95,9 @@ def on_startup(command, dirty):
 @_plain_errors
 def on_config(config):
     chosen = settings.load(config.extra.get("pricebook"), _root(config), os.environ)
-    build = sitegen.build(chosen.data_dir, today=chosen.today(), compare_git=True,
-                          markdown=(config.markdown_extensions, config.mdx_configs))
+    markdown = (config.markdown_extensions, config.mdx_configs)
+    build = sitegen.build(chosen.data_dir, today=chosen.today(), compare_git=True, markdown=markdown,
+                          converter=_kept_converter(markdown))
     for problem in build.warnings:
         log.warning(str(problem))
     for note in build.notes:
@@ -109,6 +112,25 @@ def on_config(config):
                      "html": {p.src_uri: p for p in build.pages if p.html_parts}, "search": {}, "whole": {},
                      "generated": {p.src_uri for p in build.pages}}
     return config
+
+
+# `mkdocs serve`: the page layer's converter kept between rebuilds, with the shapes it converted (a
+# price edit changes words, rarely a shape); one, for one Markdown configuration (its repr: names
+# and options; an extension given as an object is never the same, so never kept), started afresh
+# past KEEP_SHAPES shapes. `mkdocs build` makes one per build (sitegen.build).
+_KEPT = {}
+KEEP_SHAPES = 100_000
+
+
+def _kept_converter(markdown):
+    if _COMMAND["name"] != "serve":
+        return None
+    key = repr(markdown)
+    kept = _KEPT.get(key)
+    if kept is None or kept.shapes() > KEEP_SHAPES:
+        _KEPT.clear()
+        kept = _KEPT[key] = htmlparts.Converter(*markdown)
+    return kept
 
 
 def _edit_uri(config, edit_path):

@@ -289,3 +289,50 @@ def test_rebuild_after_a_price_edit_shows_the_new_figure(tmp_path):
     page = second.html("models/claude-sonnet-4-6/")
     assert "$3.70" in page and "claude-sonnet-4-6" in page
     assert "$3.70" not in first.html("models/claude-sonnet-4-6/")
+
+
+def _price_edit(data, old='input: "3.00"', new='input: "3.70"', slug="claude-sonnet-4-6"):
+    path = data / "models" / "anthropic.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index(old, text.index(f"- slug: {slug}"))
+    path.write_text(text[:start] + new + text[start + len(old):], encoding="utf-8")
+
+
+def test_a_kept_converter_converts_no_shape_again_and_gives_the_pages_a_new_one_gives(tmp_path):
+    """`mkdocs serve` keeps the page layer's converter between rebuilds (mkdocs_hooks._kept_converter):
+    the rebuild after a price edit converts only the few shapes the new price made (a price is a
+    word, mostly not a shape) and its pages are those a new converter makes, the new price in them."""
+    data = copy_data(tmp_path)
+    day = data_date(data)
+    conv = htmlparts.Converter(*_markdown_config())
+    first = sitegen.build(data, today=day, markdown=_markdown_config(), converter=conv)
+    shapes = conv.shapes()
+    assert shapes > 100
+    converted = []
+    convert = conv.convert
+    conv.convert = lambda text: converted.append(text) or convert(text)
+    _price_edit(data)
+    second = sitegen.build(data, today=day, markdown=_markdown_config(), converter=conv)
+    fresh = sitegen.build(data, today=day, markdown=_markdown_config())
+    # the parts whose shape the new price changed (its sentence, its table row), nothing else
+    assert len(converted) <= 4 and conv.shapes() == shapes + len(converted)
+    assert [(p.src_uri, p.stub, p.html_parts) for p in second.pages] == \
+        [(p.src_uri, p.stub, p.html_parts) for p in fresh.pages]
+    page = {p.src_uri: p for p in second.pages}["models/claude-sonnet-4-6.md"]
+    before = {p.src_uri: p for p in first.pages}["models/claude-sonnet-4-6.md"]
+    assert "$3.70" in "".join(page.html_parts.values()) and "$3.70" not in "".join(before.html_parts.values())
+
+
+def test_only_serve_keeps_the_converter_between_builds(monkeypatch):
+    from hooks import mkdocs_hooks
+    monkeypatch.setattr(mkdocs_hooks, "_KEPT", {})
+    markdown = _markdown_config()
+    monkeypatch.setitem(mkdocs_hooks._COMMAND, "name", "build")
+    assert mkdocs_hooks._kept_converter(markdown) is None
+    monkeypatch.setitem(mkdocs_hooks._COMMAND, "name", "serve")
+    kept = mkdocs_hooks._kept_converter(markdown)
+    assert isinstance(kept, htmlparts.Converter) and mkdocs_hooks._kept_converter(markdown) is kept
+    other = mkdocs_hooks._kept_converter((markdown[0][:-1], markdown[1]))   # another configuration: another
+    assert other is not kept and list(mkdocs_hooks._KEPT.values()) == [other]
+    monkeypatch.setattr(mkdocs_hooks, "KEEP_SHAPES", -1)                    # too many shapes: afresh
+    assert mkdocs_hooks._kept_converter((markdown[0][:-1], markdown[1])) is not other

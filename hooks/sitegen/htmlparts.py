@@ -92,6 +92,10 @@ class Converter:
         self.skeletons = skeletons and {_name(e) for e in extensions} <= PART_SAFE_EXTENSIONS
         self._converted = {}   # skeleton -> HTML
 
+    def shapes(self):
+        """How many skeletons (parts and table rows) this converter has converted and keeps."""
+        return len(self._converted)
+
     @contextlib.contextmanager
     def _memo_highlight(self):
         if _pymdownx_highlight is None:
