@@ -20,7 +20,8 @@ on_env          Material's navigation and tabs partials rendered once per such g
 on_pre_page     the page converted by one Python-Markdown instance per build, reset for each page
                 (MkDocs 1.6 makes one with every extension for every page); another MkDocs: its own
 on_page_content the generated bodies rendered by the page layer (htmlparts.py) put in for their
-                placeholders, links turned into URLs by MkDocs' own rule, their anchors recorded
+                placeholders, links turned into URLs by MkDocs' own rule (each link's target found
+                once per source folder), their anchors recorded
 on_page_context the search plugin reads the generated pages without code and big tables (swapped
                 in before it, the whole page put back after it)
 on_startup      remembers whether this is `mkdocs serve` (no precompressed copies: its server
@@ -36,18 +37,22 @@ import html as html_lib
 import json
 import logging
 import os
+import posixpath
 import re
 import sys
 from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import jinja2
 import markdown as python_markdown
+from markdown.util import AMP_SUBSTITUTE
 import mkdocs
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure import pages as mkdocs_pages
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import _RelativePathTreeprocessor
+from mkdocs.utils import get_relative_url
 
 _REPO = Path(__file__).resolve().parent.parent
 if str(_REPO) not in sys.path:  # the repository is importable even without `pip install -e .`
@@ -109,7 +114,7 @@ def on_config(config):
     if brand:  # another gateway changes only data/: the site name follows site.yaml's brand
         config.site_name = f"{brand} docs"
     config[STATE] = {"build": build, "settings": chosen,
-                     "html": {p.src_uri: p for p in build.pages if p.html_parts}, "search": {}, "whole": {},
+                     "html": {p.src_uri: p for p in build.pages if p.html_parts}, "search": {}, "whole": {}, "links": {},
                      "generated": {p.src_uri for p in build.pages}}
     return config
 
@@ -343,15 +348,45 @@ _LINK = re.compile(r'(<(?:a|img)\s[^>]*?\b(?:href|src)=")([^"]*)(")')
 _ID = re.compile(r'<[a-zA-Z][^>]*?\s(?:id|name)="([^"]*)"')
 
 
-def _urls(part, links):
+def _urls(part, links, memo):
     """The part's relative links made URLs exactly as MkDocs makes them (and warned about alike)."""
     def sub(m):
         raw = html_lib.unescape(m.group(2))
-        new = links.path_to_url(raw)
+        new = _path_to_url(links, raw, memo)
         if new == raw:
             return m.group(0)
         return m.group(1) + html_lib.escape(new, quote=True).replace("&#x27;", "'") + m.group(3)
     return _LINK.sub(sub, part)
+
+
+def _path_to_url(links, raw, memo):
+    """links.path_to_url(raw), the link's target found once per (source folder, link) in a build:
+    the thousand model pages link to the same pages. Kept: an external link (MkDocs leaves it as it
+    is) and a relative link to a file of the site that is not excluded (MkDocs makes it a URL
+    without a warning); the URL is still made relative to each page and a link to an anchor still
+    recorded for the anchor check. Anything else (a warning, a link to the page itself): MkDocs'
+    own path_to_url every time."""
+    page = links.file
+    key = (posixpath.dirname(page.src_uri), raw)
+    found = memo.get(key)
+    if found is None:
+        scheme, netloc, path, query, anchor = urlsplit(raw)
+        found = False
+        if scheme or netloc:
+            found = True
+        elif path and not raw.startswith(("/", "\\")) and AMP_SUBSTITUTE not in raw:
+            target = links.files.get_file_from_path(_RelativePathTreeprocessor._target_uri(page.src_uri, unquote(path)))
+            if target is not None and not target.inclusion.is_excluded():
+                found = (target, query, anchor)
+        memo[key] = found
+    if found is True:
+        return raw
+    if found is False:
+        return links.path_to_url(raw)
+    target, query, anchor = found
+    if anchor:
+        links.links_to_anchors.setdefault(target, {}).setdefault(anchor, raw)
+    return urlunsplit(("", "", get_relative_url(target.url, page.url), query, anchor))
 
 
 @_plain_errors
@@ -370,7 +405,7 @@ def on_page_content(html, page, config, files):
         marker = htmlparts.key_paragraph(key)
         if whole.count(marker) != 1:
             raise sitegen.SiteError(f"{page.file.src_uri}: the placeholder of a rendered part is missing or repeated")
-        part = _urls(part, links)
+        part = _urls(part, links, state["links"])
         if page.present_anchor_ids is not None:
             page.present_anchor_ids.update(html_lib.unescape(i) for i in _ID.findall(part))
         whole = whole.replace(marker, part)

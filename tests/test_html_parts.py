@@ -336,3 +336,33 @@ def test_only_serve_keeps_the_converter_between_builds(monkeypatch):
     assert other is not kept and list(mkdocs_hooks._KEPT.values()) == [other]
     monkeypatch.setattr(mkdocs_hooks, "KEEP_SHAPES", -1)                    # too many shapes: afresh
     assert mkdocs_hooks._kept_converter((markdown[0][:-1], markdown[1])) is not other
+
+
+def test_link_targets_found_once_give_mkdocs_own_urls_and_anchors(tmp_path, caplog):
+    """mkdocs_hooks._path_to_url keeps a link's target per (source folder, link): for every page
+    and link, the URL and the recorded anchors are MkDocs' own path_to_url's, and a link MkDocs
+    warns about is still warned about on every page."""
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import _RelativePathTreeprocessor
+    from hooks import mkdocs_hooks
+
+    config = MkDocsConfig()
+    docs, site = str(tmp_path / "docs"), str(tmp_path / "site")
+    (tmp_path / "docs").mkdir()
+    config.load_dict({"site_name": "t", "docs_dir": docs, "site_dir": site})
+    assert config.validate() == ([], [])
+    files = Files([File(p, docs, site, True) for p in
+                   ("index.md", "models/a.md", "models/b.md", "models/index.md", "api/x.json", "errors/e.md")])
+    links = ["b.md", "a.md", "b.md#price", "../errors/e.md#cause", "../api/x.json", "index.md", "#top",
+             "https://example.com/a#b", "missing.md", "/abs.md", "b.md?x=1#y", "../index.md"]
+    memo = {}
+    for page in ("models/a.md", "models/b.md", "models/index.md"):
+        file = files.get_file_from_path(page)
+        ours, theirs = (_RelativePathTreeprocessor(file, files, config) for _ in range(2))
+        for link in links:
+            assert mkdocs_hooks._path_to_url(ours, link, memo) == theirs.path_to_url(link), (page, link)
+        assert ours.links_to_anchors == theirs.links_to_anchors and ours.links_to_anchors
+    assert memo[("models", "b.md")] is not False and memo[("models", "missing.md")] is False
+    warned = [r.getMessage() for r in caplog.records if "missing.md" in r.getMessage()]
+    assert len(warned) == 6   # three pages, ours and theirs
