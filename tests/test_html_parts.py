@@ -366,3 +366,41 @@ def test_link_targets_found_once_give_mkdocs_own_urls_and_anchors(tmp_path, capl
     assert memo[("models", "b.md")] is not False and memo[("models", "missing.md")] is False
     warned = [r.getMessage() for r in caplog.records if "missing.md" in r.getMessage()]
     assert len(warned) == 6   # three pages, ours and theirs
+
+
+def _indexed(html):
+    """What Material's search plugin takes from a page's HTML: each section's title and text."""
+    from material.plugins.search.plugin import Parser
+    parser = Parser()
+    parser.feed(html)
+    parser.close()
+    return [("".join(s.title), "".join(s.text)) for s in parser.data]
+
+
+def test_search_html_keeps_tab_labels_and_drops_attributes_the_index_never_reads():
+    tabs = ('<div class="tabbed-set tabbed-alternate" data-tabs="1:2"><input checked="checked" id="__tabbed_1_1" '
+            'name="__tabbed_1" type="radio" /><input id="__tabbed_1_2" name="__tabbed_1" type="radio" />'
+            '<div class="tabbed-labels"><label for="__tabbed_1_1">curl</label><label for="__tabbed_1_2">Python</label>'
+            '</div>\n<div class="tabbed-content">\n<div class="tabbed-block">\n<div class="language-bash highlight">'
+            '<pre><span></span><code>curl x</code></pre></div>\n</div>\n<div class="tabbed-block">\n\n</div>\n</div>\n</div>')
+    html = f'<p>Route <a href="../x.md" title="t">x</a>:</p>\n{tabs}\n<p>after</p>'
+    out = htmlparts.search_html(html)
+    assert out == '<p>Route <a>x</a>:</p>\n<div><label>curl</label><label>Python</label>\n</div>\n<p>after</p>'
+    assert _indexed(out) == _indexed(html.replace('<div class="language-bash highlight"><pre><span></span><code>curl x'
+                                                  '</code></pre></div>', ""))
+    heading = '<h2 id="a">A<a class="headerlink" href="#a" title="Permanent link">&para;</a></h2>'
+    assert htmlparts.search_html(heading) == heading   # the permalink the index leaves out keeps its class
+
+
+def test_search_html_indexes_what_the_code_less_page_indexes():
+    """On every generated page of the default data: the search plugin reads the same sections and
+    text from search_html as from the page without its code, charts and tables (the parts it drops
+    on purpose)."""
+    built = sitegen.build(REPO / "data", today=data_date(REPO / "data"), markdown=_markdown_config())
+    checked = 0
+    for page in built.pages:
+        for part in page.html_parts.values():
+            reference = htmlparts._TABLE.sub(htmlparts._table_text, htmlparts._SVG.sub("", htmlparts._CODE.sub("", part)))
+            assert _indexed(htmlparts.search_html(part)) == _indexed(reference), page.src_uri
+            checked += "tabbed-set" in part
+    assert checked > 20
