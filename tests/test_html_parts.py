@@ -7,6 +7,7 @@ no code and no big tables, and a rebuild after a data edit (what `mkdocs serve` 
 figure. The HTML itself: tests/test_golden.py."""
 import datetime
 import re
+import shutil
 
 import pytest
 import yaml
@@ -404,3 +405,54 @@ def test_search_html_indexes_what_the_code_less_page_indexes():
             assert _indexed(htmlparts.search_html(part)) == _indexed(reference), page.src_uri
             checked += "tabbed-set" in part
     assert checked > 20
+
+
+def test_one_markdown_instance_renders_pages_as_mkdocs_does(tmp_path):
+    """on_pre_page's render (one Python-Markdown instance per build, reset per page) gives every
+    hand-written page the content, toc, title, anchors and anchor links MkDocs' own Page.render
+    gives, pages rendered one after another on the same instance."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+    from mkdocs.structure.pages import Page
+    from hooks import mkdocs_hooks
+
+    assert mkdocs_hooks._REUSE_MARKDOWN   # MkDocs 1.6 is what the project pins
+    docs = tmp_path / "docs"
+    shutil.copytree(REPO / "docs", docs, ignore=shutil.ignore_patterns("overrides", "assets"))
+    built = sitegen.build(REPO / "data", today=data_date(REPO / "data"))
+    for page in built.pages:   # generated pages whole: tabs, tables, code, admonitions
+        if page.src_uri in ("errors/rate-limited.md", "models/index.md", "models/claude-sonnet-4-6.md"):
+            (docs / page.src_uri).parent.mkdir(parents=True, exist_ok=True)
+            (docs / page.src_uri).write_text(page.markdown, encoding="utf-8")
+    config = load_config(str(REPO / "mkdocs.yml"), docs_dir=str(docs), site_dir=str(tmp_path / "site"))
+    config[mkdocs_hooks.STATE] = {}
+    files = get_files(config)
+    pages = [f for f in files.documentation_pages()]
+    assert len(pages) == 8
+    for f in pages + pages[:2]:   # and again: nothing of an earlier page stays on the instance
+        ours, theirs = Page(None, f, config), Page(None, f, config)
+        for page in (ours, theirs):
+            page.read_source(config)
+        assert mkdocs_hooks.on_pre_page(ours, config=config, files=files) is ours
+        ours.render(config, files)
+        theirs.render(config, files)
+        assert ours.content == theirs.content and ours.content, f.src_uri
+        assert str(ours.toc) == str(theirs.toc) and ours.title == theirs.title
+        assert ours.present_anchor_ids == theirs.present_anchor_ids
+        assert ours.links_to_anchors == theirs.links_to_anchors
+    assert isinstance(config[mkdocs_hooks.STATE]["markdown"], mkdocs_hooks.python_markdown.Markdown)
+
+
+def test_another_mkdocs_keeps_its_own_render(monkeypatch):
+    from hooks import mkdocs_hooks
+
+    class Page:
+        def render(self, config, files):
+            return "mkdocs' own"
+    monkeypatch.setattr(mkdocs_hooks, "_REUSE_MARKDOWN", False)
+    page = Page()
+    assert mkdocs_hooks.on_pre_page(page, config={mkdocs_hooks.STATE: {}}, files=None) is page
+    assert page.render(None, None) == "mkdocs' own"
+    monkeypatch.setattr(mkdocs_hooks, "_REUSE_MARKDOWN", True)
+    mkdocs_hooks.on_pre_page(page, config={mkdocs_hooks.STATE: {}}, files=None)
+    assert page.render.func is mkdocs_hooks._render
