@@ -1,11 +1,13 @@
 """The MkDocs adapter: the only file that imports mkdocs. Each event hands MkDocs objects to plain
 functions in hooks/sitegen and takes plain values back; nothing is kept between builds except on
-the build's own `config` (a `mkdocs serve` rebuild loads a new one and starts afresh).
+the build's own `config` (a `mkdocs serve` rebuild loads a new one and starts afresh), and, under
+`mkdocs serve`, the page layer's converted shapes (_kept_converter).
 
 on_config       the settings (mkdocs.yml extra.pricebook, validated; hooks/sitegen/settings.py), then
                 load and check data/ and render every generated page (hooks/sitegen/build.py); bad
                 data -> one PluginError listing every `path:line:col: message`; warnings are logged
                 (fatal with --strict); the generated in-nav pages join the navigation (nav.py)
+                (`mkdocs serve` keeps the page layer's converter, so its shapes, between rebuilds)
 on_files        the generated pages (File.generated; per-model pages NOT_IN_NAV) with edit links to
                 their YAML file; the markers of hand-written pages filled once (markers.py); the
                 topics.yaml cards checked against the pages the site has; the exports (export.py)
@@ -13,9 +15,13 @@ on_nav          which pages are outside the navigation and which of them can sha
                 it (nav.sharing)
 on_env          Material's navigation and tabs partials rendered once per such group of pages, not
                 once per page (the whole navigation is in every page: per-model pages x nav items),
-                and the header partials that do not depend on the page once per build
+                the header partials that do not depend on the page once per build, and base.html's
+                asset blocks (styles, scripts, the __config JSON) once per folder depth
+on_pre_page     the page converted by one Python-Markdown instance per build, reset for each page
+                (MkDocs 1.6 makes one with every extension for every page); another MkDocs: its own
 on_page_content the generated bodies rendered by the page layer (htmlparts.py) put in for their
-                placeholders, links turned into URLs by MkDocs' own rule, their anchors recorded
+                placeholders, links turned into URLs by MkDocs' own rule (each link's target found
+                once per source folder), their anchors recorded
 on_page_context the search plugin reads the generated pages without code and big tables (swapped
                 in before it, the whole page put back after it)
 on_startup      remembers whether this is `mkdocs serve` (no precompressed copies: its server
@@ -31,15 +37,22 @@ import html as html_lib
 import json
 import logging
 import os
+import posixpath
 import re
 import sys
 from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import jinja2
+import markdown as python_markdown
+from markdown.util import AMP_SUBSTITUTE
+import mkdocs
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
+from mkdocs.structure import pages as mkdocs_pages
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import _RelativePathTreeprocessor
+from mkdocs.utils import get_relative_url
 
 _REPO = Path(__file__).resolve().parent.parent
 if str(_REPO) not in sys.path:  # the repository is importable even without `pip install -e .`
@@ -87,8 +100,9 @@ def on_startup(command, dirty):
 @_plain_errors
 def on_config(config):
     chosen = settings.load(config.extra.get("pricebook"), _root(config), os.environ)
-    build = sitegen.build(chosen.data_dir, today=chosen.today(), compare_git=True,
-                          markdown=(config.markdown_extensions, config.mdx_configs))
+    markdown = (config.markdown_extensions, config.mdx_configs)
+    build = sitegen.build(chosen.data_dir, today=chosen.today(), compare_git=True, markdown=markdown,
+                          converter=_kept_converter(markdown))
     for problem in build.warnings:
         log.warning(str(problem))
     for note in build.notes:
@@ -100,9 +114,28 @@ def on_config(config):
     if brand:  # another gateway changes only data/: the site name follows site.yaml's brand
         config.site_name = f"{brand} docs"
     config[STATE] = {"build": build, "settings": chosen,
-                     "html": {p.src_uri: p for p in build.pages if p.html_parts}, "search": {}, "whole": {},
+                     "html": {p.src_uri: p for p in build.pages if p.html_parts}, "search": {}, "whole": {}, "links": {},
                      "generated": {p.src_uri for p in build.pages}}
     return config
+
+
+# `mkdocs serve`: the page layer's converter kept between rebuilds, with the shapes it converted (a
+# price edit changes words, rarely a shape); one, for one Markdown configuration (its repr: names
+# and options; an extension given as an object is never the same, so never kept), started afresh
+# past KEEP_SHAPES shapes. `mkdocs build` makes one per build (sitegen.build).
+_KEPT = {}
+KEEP_SHAPES = 100_000
+
+
+def _kept_converter(markdown):
+    if _COMMAND["name"] != "serve":
+        return None
+    key = repr(markdown)
+    kept = _KEPT.get(key)
+    if kept is None or kept.shapes() > KEEP_SHAPES:
+        _KEPT.clear()
+        kept = _KEPT[key] = htmlparts.Converter(*markdown)
+    return kept
 
 
 def _edit_uri(config, edit_path):
@@ -220,7 +253,37 @@ def on_env(env, config, files):
             except jinja2.TemplateNotFound:   # another theme: nothing to share
                 continue
             template.root_render_func = _shared(template.root_render_func, key)
+    _share_asset_blocks(env, config)
     return env
+
+
+# Material's base.html blocks that depend on the page only through the relative URLs of the assets
+# they link (and base_url): rendered once per folder key (nav.sharing over those URLs), not per page.
+ASSET_BLOCKS = ("styles", "libs", "fonts", "analytics", "config", "scripts")
+_MATERIAL_ASSETS = ("assets/stylesheets/", "assets/javascripts/", "assets/javascripts/workers/")
+
+
+def _share_asset_blocks(env, config):
+    if config.theme.name != "material":
+        return
+    try:
+        base = env.get_template("base.html")
+    except jinja2.TemplateNotFound:
+        return
+    if Path(base.filename or "").parent.parts[-2:] != ("material", "templates"):   # a base.html of the site's own
+        return
+    extra = config.extra.get("polyfills") or []
+    urls = [*_MATERIAL_ASSETS, *map(str, config.extra_css), *map(str, config.extra_javascript),
+            *(str(u) for u in (extra if isinstance(extra, list) else []))]
+    key_of = nav_module.sharing(urls)
+
+    def key(context):
+        page = context.get("page")
+        return None if page is None or not isinstance(getattr(page, "url", None), str) else key_of(page.url)
+
+    for name in ASSET_BLOCKS:
+        if name in base.blocks:
+            base.blocks[name] = _shared(base.blocks[name], key)
 
 
 def _shared(render, key_of):
@@ -239,19 +302,91 @@ def _shared(render, key_of):
     return root_render_func
 
 
+# MkDocs 1.6's Page.render, but with the build's one Markdown instance (reset per page) instead of a
+# new one per page: building the extensions was a third of converting a heading-only stub. Any other
+# MkDocs version keeps its own render (what it does may differ).
+_REUSE_MARKDOWN = mkdocs.__version__.startswith("1.6.") and all(
+    hasattr(mkdocs_pages, name) for name in ("_RawHTMLPreprocessor", "_ExtractAnchorsTreeprocessor",
+                                             "_ExtractTitleTreeprocessor", "get_toc", "log"))
+
+
+@_plain_errors
+def on_pre_page(page, config, files):
+    if _REUSE_MARKDOWN and STATE in config:
+        page.render = functools.partial(_render, page)
+    return page
+
+
+def _render(page, config, files):
+    """mkdocs.structure.pages.Page.render (MkDocs 1.6) with the build's reused Markdown instance."""
+    if page.markdown is None:
+        raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
+    state = config[STATE]
+    md = state.get("markdown")
+    if md is None:
+        md = state["markdown"] = python_markdown.Markdown(extensions=config["markdown_extensions"],
+                                                          extension_configs=config["mdx_configs"] or {})
+    md.reset()   # registering a processor under the same name replaces the previous page's
+    raw_html_ext = mkdocs_pages._RawHTMLPreprocessor()
+    raw_html_ext._register(md)
+    extract_anchors_ext = mkdocs_pages._ExtractAnchorsTreeprocessor(page.file, files, config)
+    extract_anchors_ext._register(md)
+    relative_path_ext = _RelativePathTreeprocessor(page.file, files, config)
+    relative_path_ext._register(md)
+    extract_title_ext = mkdocs_pages._ExtractTitleTreeprocessor()
+    extract_title_ext._register(md)
+
+    page.content = md.convert(page.markdown)
+    page.toc = mkdocs_pages.get_toc(getattr(md, "toc_tokens", []))
+    page._title_from_render = extract_title_ext.title
+    page.present_anchor_ids = extract_anchors_ext.present_anchor_ids | raw_html_ext.present_anchor_ids
+    if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
+        page.links_to_anchors = relative_path_ext.links_to_anchors
+
+
 _LINK = re.compile(r'(<(?:a|img)\s[^>]*?\b(?:href|src)=")([^"]*)(")')
 _ID = re.compile(r'<[a-zA-Z][^>]*?\s(?:id|name)="([^"]*)"')
 
 
-def _urls(part, links):
+def _urls(part, links, memo):
     """The part's relative links made URLs exactly as MkDocs makes them (and warned about alike)."""
     def sub(m):
         raw = html_lib.unescape(m.group(2))
-        new = links.path_to_url(raw)
+        new = _path_to_url(links, raw, memo)
         if new == raw:
             return m.group(0)
         return m.group(1) + html_lib.escape(new, quote=True).replace("&#x27;", "'") + m.group(3)
     return _LINK.sub(sub, part)
+
+
+def _path_to_url(links, raw, memo):
+    """links.path_to_url(raw), the link's target found once per (source folder, link) in a build:
+    the thousand model pages link to the same pages. Kept: an external link (MkDocs leaves it as it
+    is) and a relative link to a file of the site that is not excluded (MkDocs makes it a URL
+    without a warning); the URL is still made relative to each page and a link to an anchor still
+    recorded for the anchor check. Anything else (a warning, a link to the page itself): MkDocs'
+    own path_to_url every time."""
+    page = links.file
+    key = (posixpath.dirname(page.src_uri), raw)
+    found = memo.get(key)
+    if found is None:
+        scheme, netloc, path, query, anchor = urlsplit(raw)
+        found = False
+        if scheme or netloc:
+            found = True
+        elif path and not raw.startswith(("/", "\\")) and AMP_SUBSTITUTE not in raw:
+            target = links.files.get_file_from_path(_RelativePathTreeprocessor._target_uri(page.src_uri, unquote(path)))
+            if target is not None and not target.inclusion.is_excluded():
+                found = (target, query, anchor)
+        memo[key] = found
+    if found is True:
+        return raw
+    if found is False:
+        return links.path_to_url(raw)
+    target, query, anchor = found
+    if anchor:
+        links.links_to_anchors.setdefault(target, {}).setdefault(anchor, raw)
+    return urlunsplit(("", "", get_relative_url(target.url, page.url), query, anchor))
 
 
 @_plain_errors
@@ -270,7 +405,7 @@ def on_page_content(html, page, config, files):
         marker = htmlparts.key_paragraph(key)
         if whole.count(marker) != 1:
             raise sitegen.SiteError(f"{page.file.src_uri}: the placeholder of a rendered part is missing or repeated")
-        part = _urls(part, links)
+        part = _urls(part, links, state["links"])
         if page.present_anchor_ids is not None:
             page.present_anchor_ids.update(html_lib.unescape(i) for i in _ID.findall(part))
         whole = whole.replace(marker, part)

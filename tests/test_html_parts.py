@@ -7,6 +7,7 @@ no code and no big tables, and a rebuild after a data edit (what `mkdocs serve` 
 figure. The HTML itself: tests/test_golden.py."""
 import datetime
 import re
+import shutil
 
 import pytest
 import yaml
@@ -68,12 +69,12 @@ def test_examples_highlighted_once_equal_examples_highlighted_per_page():
 
 
 def _both_ways(data_dir):
-    """with_html's pages by skeletons and at once (the reference), and the skeleton converter."""
+    """with_html's pages by skeletons and at once (the reference), and the catalog."""
     built = sitegen.build(data_dir, today=data_date(data_dir))
     conv = htmlparts.Converter(*_markdown_config())
     fast = sitegen.with_html(built.pages, built.catalog, conv)
     slow = sitegen.with_html(built.pages, built.catalog, htmlparts.Converter(*_markdown_config(), skeletons=False))
-    return fast, slow, conv
+    return fast, slow, built.catalog
 
 
 @pytest.mark.parametrize("source", ["default", "synthetic"])
@@ -83,15 +84,20 @@ def test_parts_by_skeleton_equal_the_page_converted_at_once(source, tmp_path):
     else:
         from bench import synth
         data = synth.generate(tmp_path / "data", 300, 12, today=data_date(REPO / "data"))
-    fast, slow, conv = _both_ways(data)
+    fast, slow, catalog = _both_ways(data)
     rendered = [p for p in slow if p.html_parts]
     assert len(rendered) > (50 if source == "default" else 300)
     for a, b in zip(fast, slow):
         assert (a.src_uri, a.stub) == (b.src_uri, b.stub)
         assert a.html_parts == b.html_parts, a.src_uri
+    errors = [p for p in fast if p.src_uri.startswith("errors/")]
+    assert errors and all(p.html_parts for p in errors)   # prose: a skeleton each, but by parts too
+    # the pages that grow with the catalog share skeletons (here without the prose pages)
+    grown = htmlparts.Converter(*_markdown_config())
+    fast = sitegen.with_html([p for p in fast if p not in errors], catalog, grown)
     parts = sum(len(p.html_parts) for p in fast)
-    print(source, parts, "parts,", len(conv._converted), "skeletons converted")
-    assert len(conv._converted) < parts / (2 if source == "default" else 5)
+    print(source, parts, "parts,", len(grown._converted), "skeletons converted")
+    assert len(grown._converted) < parts / (2 if source == "default" else 5)
 
 
 ROWS = "".join(f"| [Model {i}](../models/m-{i}.md) | <code>m-{i}</code> | ${i}.{i}0 | 2026-0{i % 9 + 1}-1{i} |\n"
@@ -176,7 +182,8 @@ x | y
 @pytest.mark.parametrize("text", [TRAPS, TRAPS.replace("## Second", "## Second\n\n=== \"t\"\n\n    ## inside a tab"),
                                   TRAPS + "\n[ref]: https://example.com/1\n", TRAPS.replace("curl 12", "#!/bin/sh 12"),
                                   TRAPS.replace("first 1", "[TOC]"),
-                                  TRAPS.replace("first 1", "Setext\n    ---").replace("text 3", "Setext\n    ---")])
+                                  TRAPS.replace("first 1", "Setext\n    ---").replace("text 3", "Setext\n    ---"),
+                                  TRAPS.replace("first 1", "Setext 1\n    -")])
 def test_skeleton_traps(text):
     conv = htmlparts.Converter(*_markdown_config())
     fast = conv.page(text)
@@ -187,6 +194,16 @@ def test_skeleton_traps(text):
     assert '__tabbed_2_1' in html and '<td style="text-align: right;">$3.30</td>' in html
     if text is TRAPS:   # the two tables at the start of a block went row by row: one row skeleton
         assert [k[1][:12] for k in conv._converted if isinstance(k, tuple)] == ["| [ZpbvaaaaZ"]
+
+
+def test_rule_after_a_blank_line_goes_by_skeletons():
+    """A "---" after a blank line is a rule (the topic cards of the troubleshooting pages), not a
+    setext underline: the part still goes by skeletons, and gives the same HTML."""
+    text = "# T\n\n-   card 1 [Overview](../index.md)\n\n    ---\n\n    Where 2 start.\n\n---\n\nEnd 3.\n"
+    conv = htmlparts.Converter(*_markdown_config())
+    fast = conv.page(text)
+    assert fast == htmlparts.Converter(*_markdown_config(), skeletons=False).page(text)
+    assert len(conv._converted) == 1 and "<hr />" in "".join(fast[1].values())
 
 
 def test_search_html_drops_code_and_big_tables_and_flattens_small_ones():
@@ -273,3 +290,169 @@ def test_rebuild_after_a_price_edit_shows_the_new_figure(tmp_path):
     page = second.html("models/claude-sonnet-4-6/")
     assert "$3.70" in page and "claude-sonnet-4-6" in page
     assert "$3.70" not in first.html("models/claude-sonnet-4-6/")
+
+
+def _price_edit(data, old='input: "3.00"', new='input: "3.70"', slug="claude-sonnet-4-6"):
+    path = data / "models" / "anthropic.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index(old, text.index(f"- slug: {slug}"))
+    path.write_text(text[:start] + new + text[start + len(old):], encoding="utf-8")
+
+
+def test_a_kept_converter_converts_no_shape_again_and_gives_the_pages_a_new_one_gives(tmp_path):
+    """`mkdocs serve` keeps the page layer's converter between rebuilds (mkdocs_hooks._kept_converter):
+    the rebuild after a price edit converts only the few shapes the new price made (a price is a
+    word, mostly not a shape) and its pages are those a new converter makes, the new price in them."""
+    data = copy_data(tmp_path)
+    day = data_date(data)
+    conv = htmlparts.Converter(*_markdown_config())
+    first = sitegen.build(data, today=day, markdown=_markdown_config(), converter=conv)
+    shapes = conv.shapes()
+    assert shapes > 100
+    converted = []
+    convert = conv.convert
+    conv.convert = lambda text: converted.append(text) or convert(text)
+    _price_edit(data)
+    second = sitegen.build(data, today=day, markdown=_markdown_config(), converter=conv)
+    fresh = sitegen.build(data, today=day, markdown=_markdown_config())
+    # the parts whose shape the new price changed (its sentence, its table row), nothing else
+    assert len(converted) <= 4 and conv.shapes() == shapes + len(converted)
+    assert [(p.src_uri, p.stub, p.html_parts) for p in second.pages] == \
+        [(p.src_uri, p.stub, p.html_parts) for p in fresh.pages]
+    page = {p.src_uri: p for p in second.pages}["models/claude-sonnet-4-6.md"]
+    before = {p.src_uri: p for p in first.pages}["models/claude-sonnet-4-6.md"]
+    assert "$3.70" in "".join(page.html_parts.values()) and "$3.70" not in "".join(before.html_parts.values())
+
+
+def test_only_serve_keeps_the_converter_between_builds(monkeypatch):
+    from hooks import mkdocs_hooks
+    monkeypatch.setattr(mkdocs_hooks, "_KEPT", {})
+    markdown = _markdown_config()
+    monkeypatch.setitem(mkdocs_hooks._COMMAND, "name", "build")
+    assert mkdocs_hooks._kept_converter(markdown) is None
+    monkeypatch.setitem(mkdocs_hooks._COMMAND, "name", "serve")
+    kept = mkdocs_hooks._kept_converter(markdown)
+    assert isinstance(kept, htmlparts.Converter) and mkdocs_hooks._kept_converter(markdown) is kept
+    other = mkdocs_hooks._kept_converter((markdown[0][:-1], markdown[1]))   # another configuration: another
+    assert other is not kept and list(mkdocs_hooks._KEPT.values()) == [other]
+    monkeypatch.setattr(mkdocs_hooks, "KEEP_SHAPES", -1)                    # too many shapes: afresh
+    assert mkdocs_hooks._kept_converter((markdown[0][:-1], markdown[1])) is not other
+
+
+def test_link_targets_found_once_give_mkdocs_own_urls_and_anchors(tmp_path, caplog):
+    """mkdocs_hooks._path_to_url keeps a link's target per (source folder, link): for every page
+    and link, the URL and the recorded anchors are MkDocs' own path_to_url's, and a link MkDocs
+    warns about is still warned about on every page."""
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import _RelativePathTreeprocessor
+    from hooks import mkdocs_hooks
+
+    config = MkDocsConfig()
+    docs, site = str(tmp_path / "docs"), str(tmp_path / "site")
+    (tmp_path / "docs").mkdir()
+    config.load_dict({"site_name": "t", "docs_dir": docs, "site_dir": site})
+    assert config.validate() == ([], [])
+    files = Files([File(p, docs, site, True) for p in
+                   ("index.md", "models/a.md", "models/b.md", "models/index.md", "api/x.json", "errors/e.md")])
+    links = ["b.md", "a.md", "b.md#price", "../errors/e.md#cause", "../api/x.json", "index.md", "#top",
+             "https://example.com/a#b", "missing.md", "/abs.md", "b.md?x=1#y", "../index.md"]
+    memo = {}
+    for page in ("models/a.md", "models/b.md", "models/index.md"):
+        file = files.get_file_from_path(page)
+        ours, theirs = (_RelativePathTreeprocessor(file, files, config) for _ in range(2))
+        for link in links:
+            assert mkdocs_hooks._path_to_url(ours, link, memo) == theirs.path_to_url(link), (page, link)
+        assert ours.links_to_anchors == theirs.links_to_anchors and ours.links_to_anchors
+    assert memo[("models", "b.md")] is not False and memo[("models", "missing.md")] is False
+    warned = [r.getMessage() for r in caplog.records if "missing.md" in r.getMessage()]
+    assert len(warned) == 6   # three pages, ours and theirs
+
+
+def _indexed(html):
+    """What Material's search plugin takes from a page's HTML: each section's title and text."""
+    from material.plugins.search.plugin import Parser
+    parser = Parser()
+    parser.feed(html)
+    parser.close()
+    return [("".join(s.title), "".join(s.text)) for s in parser.data]
+
+
+def test_search_html_keeps_tab_labels_and_drops_attributes_the_index_never_reads():
+    tabs = ('<div class="tabbed-set tabbed-alternate" data-tabs="1:2"><input checked="checked" id="__tabbed_1_1" '
+            'name="__tabbed_1" type="radio" /><input id="__tabbed_1_2" name="__tabbed_1" type="radio" />'
+            '<div class="tabbed-labels"><label for="__tabbed_1_1">curl</label><label for="__tabbed_1_2">Python</label>'
+            '</div>\n<div class="tabbed-content">\n<div class="tabbed-block">\n<div class="language-bash highlight">'
+            '<pre><span></span><code>curl x</code></pre></div>\n</div>\n<div class="tabbed-block">\n\n</div>\n</div>\n</div>')
+    html = f'<p>Route <a href="../x.md" title="t">x</a>:</p>\n{tabs}\n<p>after</p>'
+    out = htmlparts.search_html(html)
+    assert out == '<p>Route <a>x</a>:</p>\n<div><label>curl</label><label>Python</label>\n</div>\n<p>after</p>'
+    assert _indexed(out) == _indexed(html.replace('<div class="language-bash highlight"><pre><span></span><code>curl x'
+                                                  '</code></pre></div>', ""))
+    heading = '<h2 id="a">A<a class="headerlink" href="#a" title="Permanent link">&para;</a></h2>'
+    assert htmlparts.search_html(heading) == heading   # the permalink the index leaves out keeps its class
+
+
+def test_search_html_indexes_what_the_code_less_page_indexes():
+    """On every generated page of the default data: the search plugin reads the same sections and
+    text from search_html as from the page without its code, charts and tables (the parts it drops
+    on purpose)."""
+    built = sitegen.build(REPO / "data", today=data_date(REPO / "data"), markdown=_markdown_config())
+    checked = 0
+    for page in built.pages:
+        for part in page.html_parts.values():
+            reference = htmlparts._TABLE.sub(htmlparts._table_text, htmlparts._SVG.sub("", htmlparts._CODE.sub("", part)))
+            assert _indexed(htmlparts.search_html(part)) == _indexed(reference), page.src_uri
+            checked += "tabbed-set" in part
+    assert checked > 20
+
+
+def test_one_markdown_instance_renders_pages_as_mkdocs_does(tmp_path):
+    """on_pre_page's render (one Python-Markdown instance per build, reset per page) gives every
+    hand-written page the content, toc, title, anchors and anchor links MkDocs' own Page.render
+    gives, pages rendered one after another on the same instance."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+    from mkdocs.structure.pages import Page
+    from hooks import mkdocs_hooks
+
+    assert mkdocs_hooks._REUSE_MARKDOWN   # MkDocs 1.6 is what the project pins
+    docs = tmp_path / "docs"
+    shutil.copytree(REPO / "docs", docs, ignore=shutil.ignore_patterns("overrides", "assets"))
+    built = sitegen.build(REPO / "data", today=data_date(REPO / "data"))
+    for page in built.pages:   # generated pages whole: tabs, tables, code, admonitions
+        if page.src_uri in ("errors/rate-limited.md", "models/index.md", "models/claude-sonnet-4-6.md"):
+            (docs / page.src_uri).parent.mkdir(parents=True, exist_ok=True)
+            (docs / page.src_uri).write_text(page.markdown, encoding="utf-8")
+    config = load_config(str(REPO / "mkdocs.yml"), docs_dir=str(docs), site_dir=str(tmp_path / "site"))
+    config[mkdocs_hooks.STATE] = {}
+    files = get_files(config)
+    pages = [f for f in files.documentation_pages()]
+    assert len(pages) == 8
+    for f in pages + pages[:2]:   # and again: nothing of an earlier page stays on the instance
+        ours, theirs = Page(None, f, config), Page(None, f, config)
+        for page in (ours, theirs):
+            page.read_source(config)
+        assert mkdocs_hooks.on_pre_page(ours, config=config, files=files) is ours
+        ours.render(config, files)
+        theirs.render(config, files)
+        assert ours.content == theirs.content and ours.content, f.src_uri
+        assert str(ours.toc) == str(theirs.toc) and ours.title == theirs.title
+        assert ours.present_anchor_ids == theirs.present_anchor_ids
+        assert ours.links_to_anchors == theirs.links_to_anchors
+    assert isinstance(config[mkdocs_hooks.STATE]["markdown"], mkdocs_hooks.python_markdown.Markdown)
+
+
+def test_another_mkdocs_keeps_its_own_render(monkeypatch):
+    from hooks import mkdocs_hooks
+
+    class Page:
+        def render(self, config, files):
+            return "mkdocs' own"
+    monkeypatch.setattr(mkdocs_hooks, "_REUSE_MARKDOWN", False)
+    page = Page()
+    assert mkdocs_hooks.on_pre_page(page, config={mkdocs_hooks.STATE: {}}, files=None) is page
+    assert page.render(None, None) == "mkdocs' own"
+    monkeypatch.setattr(mkdocs_hooks, "_REUSE_MARKDOWN", True)
+    mkdocs_hooks.on_pre_page(page, config={mkdocs_hooks.STATE: {}}, files=None)
+    assert page.render.func is mkdocs_hooks._render

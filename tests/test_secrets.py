@@ -13,7 +13,7 @@ import yaml
 from datafix import REPO
 from test_corpus import MKDOCS, _env, fixture_data, run
 
-from hooks.data.keys import KEY_FORMATS, REAL_KEY, find_key, iter_keys
+from hooks.data.keys import KEY_FORMATS, KEY_HINT, REAL_KEY, _hints, find_key, iter_keys
 from hooks.sitegen.secrets import leaked_keys
 
 KEYS = {
@@ -48,6 +48,8 @@ def test_the_hinted_scan_finds_what_the_full_pattern_finds():
     for text in texts:
         assert [(m.start(), m.group(0)) for m in iter_keys(text)] == \
             [(m.start(), m.group(0)) for m in REAL_KEY.finditer(text)], text
+        # the hints found by str.find are the ones the one-pattern scan finds
+        assert [pos for pos, _ in _hints(text)] == [m.start() for m in KEY_HINT.finditer(text)], text
 
 
 def test_every_provider_the_catalog_lists_has_a_key_format():

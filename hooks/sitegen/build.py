@@ -47,12 +47,14 @@ class SiteBuild(HasProblems):
         return self.catalog is not None and not self.errors
 
 
-def build(data_dir, today=None, strict=False, compare_git=False, markdown=None):
+def build(data_dir, today=None, strict=False, compare_git=False, markdown=None, converter=None):
     """Load data_dir and render every generated page. Never raises for bad data: `problems`
     lists every mistake and `pages` stays empty when any is an error. `compare_git` adds the
     comparison of the models files with git HEAD (hooks/data/rules/git_history.py).
     `markdown`: (extensions, extension configs) as MkDocs converts pages; given, the bodies of
-    the pages of HTML_KINDS are rendered to HTML here (Page.stub, Page.html_parts)."""
+    the pages of HTML_KINDS are rendered to HTML here (Page.stub, Page.html_parts), by `converter`
+    when given (an htmlparts.Converter made with the same `markdown`: `mkdocs serve` keeps one
+    between rebuilds, and its converted shapes with it), else by a new one."""
     data_dir = Path(data_dir)
     today = today or datetime.date.today()
     result = load_catalog(data_dir, today=today, strict=strict)
@@ -76,7 +78,7 @@ def build(data_dir, today=None, strict=False, compare_git=False, markdown=None):
             raise SiteError(f"two generated pages at {page.src_uri}")
         seen[page.src_uri] = page
     if markdown is not None:
-        out.pages = with_html(out.pages, catalog, htmlparts.Converter(*markdown))
+        out.pages = with_html(out.pages, catalog, converter or htmlparts.Converter(*markdown))
     for f in catalog.families.values():
         # Nav titles are written into the HTML as they are: escape them like any data text.
         out.nav_titles[f"models/family/{f.id}.md"] = text(f.name)
@@ -92,10 +94,10 @@ def calculator_pages(catalog, at):
     return list(pages_calculator.pages(catalog, at))
 
 
-# Which generated pages get their bodies rendered here: those whose number or size grows with the
-# catalog (one page per model and alias, the models and pricing tables). The troubleshooting pages
-# (one per error family, prose) and the hand-written pages are rendered whole by MkDocs.
-HTML_KINDS = ("models/", "pricing/")
+# Which generated pages get their bodies rendered here: those whose number grows with the catalog
+# (one page per model, alias and error family, the models and pricing tables). The hand-written
+# pages are rendered whole by MkDocs.
+HTML_KINDS = ("models/", "pricing/", "errors/")
 _EXAMPLES = ("openai_tabs", "anthropic_tabs")   # _macros.md.j2: a model page's request examples
 
 

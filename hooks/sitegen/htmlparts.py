@@ -92,6 +92,10 @@ class Converter:
         self.skeletons = skeletons and {_name(e) for e in extensions} <= PART_SAFE_EXTENSIONS
         self._converted = {}   # skeleton -> HTML
 
+    def shapes(self):
+        """How many skeletons (parts and table rows) this converter has converted and keeps."""
+        return len(self._converted)
+
     @contextlib.contextmanager
     def _memo_highlight(self):
         if _pymdownx_highlight is None:
@@ -204,8 +208,9 @@ PART_SAFE_EXTENSIONS = frozenset({
 # inline highlighting (`#!lang`, `:::lang`: Pygments reads the words), the tab ids, the placeholders.
 _SHARED_STATE = re.compile(r"^[ \t]{0,3}\[[^\]\n]*\]:|\[TOC\]|#!|:::|__tabbed_|data-tabs|pbv|PBROWS", re.M)
 # Outside code fences: a heading Python-Markdown would see (indented under a tab, setext; toc
-# makes its id unique across the document).
-_HEADING_INSIDE = re.compile(r"^[ \t]*#{1,6}(?:[ \t]|$)|^[ \t]*(?:=+|-{2,})[ \t]*$", re.M)
+# makes its id unique across the document). A setext underline is one right under a line of text
+# (or the first line of a piece); after a blank line it is a rule (the topic cards' "---").
+_HEADING_INSIDE = re.compile(r"^[ \t]*#{1,6}(?:[ \t]|$)|(?:\A|^[ \t]*\S[^\n]*\n)[ \t]*[=-]+[ \t]*$", re.M)
 _TAB_SET = re.compile(r'(__tabbed_|data-tabs=")(\d+)')
 _FENCE_LINE = re.compile(r"[ \t]*(`{3,}|~{3,})(.*)")
 # Words (letters and digits, inner "." and "-") become tokens; skipped: HTML tags (autolinks,
@@ -344,8 +349,30 @@ def _table_text(m):
     return "<p>" + " ".join(_NOT_CODE_TAG.sub("", _CELL_END.sub(" ", table)).split()) + "</p>"
 
 
+# What the search plugin (Material's search Parser) reads of a tag is its name, and of its attributes
+# only data-search-exclude, class="linenodiv" and class="headerlink" (on a link in a heading): the
+# attributes of these plainer tags are dropped, a content tab set left without code keeps only its
+# labels and one whitespace (the parser's text, its whitespace collapsed, is the same).
+_PLAIN_ATTRS = re.compile(r'<(a|div|label) (?:href|class|for)="[^"<>]*"(?: (?:title|data-tabs)="[^"<>]*")?>')
+_EMPTY_TABS = re.compile(r'<div class="tabbed-set[^"<>]*"(?: data-tabs="[0-9:]*")?>(?:<input [^<>]*/>)*'
+                         r'<div class="tabbed-labels">((?:<label for="[^"<>]*">[^<>]*</label>)+)</div>'
+                         r'(\s*<div class="tabbed-content">\s*(?:<div class="tabbed-block">\s*</div>\s*)*</div>\s*)</div>')
+_LABEL = re.compile(r'<label for="[^"<>]*">')
+
+
+def _plain_tag(m):
+    tag = m.group(0)
+    return tag if "headerlink" in tag or "linenodiv" in tag else f"<{m.group(1)}>"
+
+
+def _tab_labels(m):
+    return "<div>" + _LABEL.sub("<label>", m.group(1)) + ("\n" if m.group(2) else "") + "</div>"
+
+
 def search_html(html):
     """A part as the search index reads it: without highlighted code and charts, without tables of
     more than BIG_TABLE_ROWS rows (the models tables), the other tables as one paragraph of their
-    cells' text (inline code kept), so the search plugin parses O(prose) and few tags."""
-    return _TABLE.sub(_table_text, _SVG.sub("", _CODE.sub("", html)))
+    cells' text (inline code kept), tab sets without code as their labels, links and blocks without
+    attributes, so the search plugin parses O(prose) and few tags, and indexes the same text."""
+    html = _TABLE.sub(_table_text, _SVG.sub("", _CODE.sub("", html)))
+    return _PLAIN_ATTRS.sub(_plain_tag, _EMPTY_TABS.sub(_tab_labels, html))
