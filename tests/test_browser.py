@@ -780,3 +780,25 @@ def test_header_search_sends_a_pasted_error_to_the_lookup(page, site_url, catalo
     expect(page).to_have_url(re.compile(r"/errors/\?error="))
     expect(page.get_by_label("Paste your error", exact=True)).to_have_value(text)
     expect(page.locator(".pb-error-results li").first).to_have_attribute("data-family", family)
+
+
+@pytest.mark.parametrize("how", ["click", "shortcut"])
+def test_search_works_on_the_calculator_page_and_waits_for_the_reader(page, site_url, catalog, how):
+    """On the calculator page Material's search worker (it builds the whole index) is made only
+    once the reader turns to search, not while Pyodide starts; then search answers as anywhere."""
+    model = default_model(catalog)
+    open_calculator(page, site_url)
+    searching = lambda: [w.url for w in page.workers if "/workers/search." in w.url]  # noqa: E731
+    assert [w.url for w in page.workers if w.url.endswith("worker.mjs")], page.workers  # the calculator's
+    assert searching() == []
+    search = page.locator(".md-search__input")
+    if how == "click":
+        search.click()
+    else:
+        page.locator("body").press("s")         # Material's shortcut: opens search, focuses the box
+        expect(search).to_be_focused()
+    search.press_sequentially(model.name)
+    first = page.locator(".md-search-result__item").first
+    expect(first).to_be_visible(timeout=20_000)
+    expect(first).to_contain_text(model.name)
+    assert len(searching()) == 1
