@@ -10,7 +10,8 @@ import json
 import re
 from decimal import Decimal, InvalidOperation
 
-from . import cache_plan, charts, display
+from . import display  # cache_plan, charts, usage, tokens, errors_match: imported by the views that
+                       # use them, after the first estimate (not on the calculator's start path)
 from .buckets import BUCKETS, CACHE_PARTS, COUNT_FIELDS, PRICE_FIELDS
 from .catalog import WINDOW_PROMPT_AND_OUTPUT, Catalog, CatalogError, UnknownModel, shift_day
 from .modes import MAX_HOURS, MAX_SEARCHES, MODES, ModeError, parse_time
@@ -19,8 +20,6 @@ from .pricing import MAX_REQUESTS, MAX_TOKENS, PricingError, Usage
 from .pricing import estimate as _estimate
 from .pricing import rank as _rank
 from .pricing import requests_covered
-from .tokens import estimate_tokens as _estimate_tokens
-from .usage import UsageError, parse_log_line, parse_served, parse_usage
 
 MAX_BALANCE = Decimal(10) ** 9
 _INT_TEXT = re.compile(r"^\d{1,3}(?:[,_ ]\d{3})+$|^\d+$")
@@ -425,6 +424,7 @@ def _amounts(money_dicts):
 def money_bars(catalog, rows, chart_id, title, highlight=()):
     """Bars of gateway and official amounts, one group per row: rows are dicts with a "label" and
     "official" and "gateway" _money() dicts (what tables show, so the bars' texts are the cells')."""
+    from . import charts
     brand = _brand(catalog)
     lines = [(r["label"], r["official"]["display"], r["gateway"]["display"]) for r in rows]
     return charts.bars([r["label"] for r in rows],
@@ -487,6 +487,7 @@ def prompt_points(catalog, model, usage, at, mods):
 
 
 def _curve_chart(catalog, model, usage, at, mods):
+    from . import charts
     brand = _brand(catalog)
     wall, points = prompt_points(catalog, model, usage, at, mods)
     by_x = {x: (off, gate) for x, off, gate in points}
@@ -529,6 +530,7 @@ def history_view(catalog, model, at):
     period, official and gateway base input and output rates, the note) and `chart`, a step chart
     of the same rates over time with `at` marked ("" when neither of them ever changed: a tier or a
     cache rate did). {"any": False} when its prices never changed."""
+    from . import charts
     import datetime
     periods = timeline(model)
     if len(periods) < 2:
@@ -586,6 +588,7 @@ def history_view(catalog, model, at):
 
 def usage_view(text):
     """Fill the form from a pasted provider usage JSON or a log line."""
+    from .usage import UsageError, parse_log_line, parse_served, parse_usage
     text = text if isinstance(text, str) else json.dumps(text)
     if len(text) > 1_000_000:
         return {"errors": [{"field": "paste", "message": "that is more than 1 MB; paste only the usage object"}]}
@@ -620,6 +623,7 @@ def _filled(shape, fields):
 
 
 def tokens_view(text):
+    from .tokens import estimate_tokens as _estimate_tokens
     text = text if isinstance(text, str) else ""
     if len(text) > MAX_PROMPT_CHARS:
         return {"errors": [{"field": "prompt", "message": f"that is more than {display.tokens(MAX_PROMPT_CHARS)} characters, "
@@ -684,6 +688,7 @@ def cache_view(catalog, args):
     form's date, service tier, residency and time: the cost with no cache and with each cache
     option the model's data offers, the saving, the break-even reuse count, and one sentence
     (calculator/cache_plan.py states the model)."""
+    from . import cache_plan
     args = _as_args(args)
     errors = []
 

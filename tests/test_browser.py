@@ -780,3 +780,74 @@ def test_header_search_sends_a_pasted_error_to_the_lookup(page, site_url, catalo
     expect(page).to_have_url(re.compile(r"/errors/\?error="))
     expect(page.get_by_label("Paste your error", exact=True)).to_have_value(text)
     expect(page.locator(".pb-error-results li").first).to_have_attribute("data-family", family)
+
+
+@pytest.mark.parametrize("how", ["click", "shortcut"])
+def test_search_works_on_the_calculator_page_and_waits_for_the_reader(page, site_url, catalog, how):
+    """On the calculator page Material's search worker (it builds the whole index) is made only
+    once the reader turns to search, not while Pyodide starts; then search answers as anywhere."""
+    model = default_model(catalog)
+    open_calculator(page, site_url)
+    searching = lambda: [w.url for w in page.workers if "/workers/search." in w.url]  # noqa: E731
+    assert [w.url for w in page.workers if w.url.endswith("worker.mjs")], page.workers  # the calculator's
+    assert searching() == []
+    search = page.locator(".md-search__input")
+    if how == "click":
+        search.click()
+    else:
+        page.locator("body").press("s")         # Material's shortcut: opens search, focuses the box
+        expect(search).to_be_focused()
+    search.press_sequentially(model.name)
+    first = page.locator(".md-search-result__item").first
+    expect(first).to_be_visible(timeout=20_000)
+    expect(first).to_contain_text(model.name)
+    assert len(searching()) == 1
+
+
+def test_calls_sent_while_the_worker_starts_collapse_to_the_newest_per_view(chromium, site_url, catalog):
+    """Form views sent with `latest` before the worker is ready: only the newest of each fn is
+    computed (the others are answered superseded), so the first figure waits behind no stale one;
+    calls without `latest` are all answered. The page's own typing before ready gives the figure."""
+    model = default_model(catalog)
+    ctx = chromium.new_context()
+    held = []
+    ctx.route("**/pyodide.asm.wasm", lambda route: held.append(route))  # held until released
+    page = ctx.new_page()
+    page.goto(f"{site_url}calculator/")
+    expect(page.locator("#pb-status")).to_have_attribute("data-state", "loading")
+    page.wait_for_function("() => window.pricebook && window.pricebook.engine.worker")
+    sent = []
+    for n, fn, latest in ((1, "estimate", True), (2, "estimate", True), (3, "rank", True),
+                          (4, "estimate", False), (5, "rank", True), (6, "estimate", True)):
+        args = {**DEFAULT_WORKLOAD, "model": model.slug, "input": str(50000 + 1000 * n)}
+        sent.append((fn, latest, args))
+        page.evaluate("([fn, args, latest, n]) => { (window.__replies ||= {})[n] = null;"
+                      " window.pricebook.call(fn, args, latest).then((r) => { window.__replies[n] = r; }); }",
+                      [fn, args, latest, n])
+    page.locator("#pb-input").fill("64321")              # the page's own call, before ready too
+    for _ in range(600):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "Pyodide's wasm was never asked for"
+    assert page.evaluate("window.pricebook.engine.state") == "starting"
+    held[0].continue_()
+    page.wait_for_function("() => Object.values(window.__replies).every((r) => r !== null)", timeout=60_000)
+    replies = page.evaluate("window.__replies")
+    for n, (fn, latest, args) in enumerate(sent, 1):
+        reply = replies[str(n)]
+        if n in (1, 2, 3, 6):                              # 6: the page's own estimate is newer
+            assert reply["ok"] is False and reply["superseded"] is True, (n, reply)
+            assert fn in reply["error"]
+        else:
+            assert reply["ok"] is True, (n, reply)
+            want = (api.estimate_view if fn == "estimate" else api.rank_view)(catalog, args)
+            if fn == "estimate":
+                assert reply["result"]["total"] == want["total"], n
+            else:
+                assert reply["result"]["rows"] == json.loads(json.dumps(want["rows"]))
+    workload = {**DEFAULT_WORKLOAD, "model": model.slug, "input": 64321}
+    expect(page.locator('[data-testid="total-gateway"]')).to_have_text(
+        api.estimate_view(catalog, workload)["total"]["gateway"]["display"])
+    expect(page.locator("#pb-result")).to_have_attribute("data-origin", "worker")
+    ctx.close()

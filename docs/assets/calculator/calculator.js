@@ -78,14 +78,16 @@
     startWorker();
   }
 
-  // call("estimate", {...}) -> {ok, result} or {ok: false, error}; never rejects.
-  function call(fn, args) {
+  // call("estimate", {...}) -> {ok, result} or {ok: false, error}; never rejects. latest: the
+  // caller keeps only the answer to its newest call of fn (worker.mjs then computes, of the calls
+  // sent while it starts, only the newest; the others are answered {ok: false, superseded: true}).
+  function call(fn, args, latest) {
     startWorker();
     if (engine.state === "failed") return Promise.resolve({ ok: false, error: engine.error });
     const id = engine.nextId++;
     return new Promise((resolve) => {
       engine.pending.set(id, resolve);
-      engine.worker.postMessage({ id, fn, args });
+      engine.worker.postMessage(latest ? { id, fn, args, latest: true } : { id, fn, args });
     });
   }
 
@@ -372,8 +374,9 @@
     }
 
     async recompute() {
+      this.started = true; // typed before the worker was ready: "ready" need not ask again
       const seq = ++this.estimateSeq;
-      const reply = await call("estimate", this.args());
+      const reply = await call("estimate", this.args(), true);
       if (this.dead || seq !== this.estimateSeq) return;
       this.showEstimate(reply);
       // The cache section and the ranking are asked for once the totals are on the page: the
@@ -415,7 +418,7 @@
       if (!this.chartsInView || !this.resultCharts.length) return; // drawn when scrolled to
       this.chartsDirty = false;
       const seq = ++this.chartsSeq;
-      const reply = await call("charts", this.args());
+      const reply = await call("charts", this.args(), true);
       if (this.dead || seq !== this.chartsSeq || !reply.ok || reply.result.errors.length) return;
       for (const box of this.resultCharts) placeSVG(box, reply.result[box.dataset.chart]);
     }
@@ -423,7 +426,7 @@
     async rank(ownChange) {
       const seq = ++this.rankSeq;
       const args = { ...this.args(), family: this.family ? this.family.value : "", chart: Boolean(this.rankChart) };
-      const reply = await call("rank", args);
+      const reply = await call("rank", args, true);
       if (this.dead || seq !== this.rankSeq || !reply.ok) return;
       const res = reply.result;
       if (res.errors && res.errors.length) {
@@ -536,7 +539,7 @@
       const seq = ++this.cacheSeq;
       const args = this.args();
       for (const name of this.cacheFields) args[name] = this.field(name).value;
-      const reply = await call("cache", args);
+      const reply = await call("cache", args, true);
       if (this.dead || seq !== this.cacheSeq || !reply.ok) return;
       const res = reply.result;
       const byField = new Map((res.errors || []).map((e) => [e.field, e.message]));

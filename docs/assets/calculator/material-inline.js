@@ -16,6 +16,7 @@
     window.__md_set = function (e, _, t = localStorage, a = window.__md_scope) {
       try { t.setItem(a.pathname + "." + e, JSON.stringify(_)); } catch (err) { /* storage full or off */ }
     };
+    if (script.hasAttribute("data-lazy-search")) lazySearchWorker();
   } else if (part === "palette") {
     var palette = window.__md_get("__palette");
     if (palette && palette.color) {
@@ -52,5 +53,67 @@
     }
     var target = document.getElementById(location.hash.slice(1));
     if (target && target.name) target.checked = target.name.startsWith("__tabbed_");
+  }
+
+  // On the calculator page (data-lazy-search), Material's search worker is made only when the reader
+  // first turns to search: a focus, click or tap on the search box or its icon, or a key of
+  // Material's search shortcuts (f, s, /). Material makes it as its bundle starts, and posts it the
+  // whole index to build (lunr, every page's text) at once, which would take one of the machine's
+  // cores from Pyodide's start. Until then a stand-in (an EventTarget with postMessage) keeps what
+  // Material posts and the listeners it adds, and hands them on to the real worker once made.
+  // Other workers (the calculator's) are made as usual; window.Worker is restored once Material's
+  // is asked for, or at the page's load event.
+  function lazySearchWorker() {
+    var Native = window.Worker;
+    if (typeof Native !== "function" || typeof EventTarget !== "function") return;
+    var isSearch = function (url) {
+      try {
+        return /\/assets\/javascripts\/workers\/search\.[^/]*\.js$/.test(new URL(url, location.href).pathname);
+      } catch (err) {
+        return false;
+      }
+    };
+    var restore = function () { if (window.Worker === Lazy) window.Worker = Native; };
+    var Lazy = function (url, options) {
+      if (!isSearch(url)) return new Native(url, options);
+      restore();
+      var stand = new EventTarget();
+      var queue = [];
+      var real = null;
+      var wake = function () {
+        if (real) return;
+        for (var type of WAKE) document.removeEventListener(type, onEvent, true);
+        real = new Native(url, options);
+        real.onmessage = function (event) { stand.dispatchEvent(new MessageEvent("message", { data: event.data })); };
+        real.onerror = function (event) { stand.dispatchEvent(new ErrorEvent("error", { message: event.message })); };
+        for (var [message, transfer] of queue) real.postMessage(message, transfer);
+        queue = null;
+      };
+      stand.postMessage = function (message, transfer) {
+        if (real) real.postMessage(message, transfer);
+        else queue.push([message, transfer || []]);
+      };
+      stand.terminate = function () {
+        if (real) real.terminate();
+        queue = [];
+      };
+      var onEvent = function (event) {
+        var target = event.target instanceof Element ? event.target : null;
+        if (event.type === "keydown") {
+          var typing = target && target.closest("input, textarea, select, [contenteditable]");
+          if (typing ? !target.closest("[data-md-component=search]") : !/^[fs/]$/i.test(event.key)) return;
+        } else if (!target || !target.closest("[data-md-component=search], label[for=__search], #__search")) {
+          return;
+        }
+        wake();
+      };
+      var WAKE = ["focusin", "pointerdown", "click", "keydown", "change"];
+      for (var type of WAKE) document.addEventListener(type, onEvent, true);
+      window.__md_search_wake = wake; // for tests
+      return stand;
+    };
+    Lazy.prototype = Native.prototype;
+    window.Worker = Lazy;
+    window.addEventListener("load", restore);
   }
 })();

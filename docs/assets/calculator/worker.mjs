@@ -13,6 +13,10 @@
 //        rank, cache, charts, usage, tokens, errors), or "vectors" with args {document: a tests/vectors/*.json
 //        document}, answered {count, failures} by calculator.vectors. At start-up the prices text
 //        goes to calculator.api.load(text).
+//   {id, fn, args, latest: true}   the same, for a form view whose older answers the page drops
+//        (estimate, rank, cache, charts): of such calls sent while the worker starts, only the
+//        newest of each fn is computed, the first figure waiting behind no stale one; the older
+//        ones are answered {id, ok: false, superseded: true, error}.
 // Worker -> page
 //   {type: "ready", ms, pyodideMs, pyodide, models, start, phases}   ms: worker start to ready;
 //        pyodideMs: to loadPyodide() done; pyodide: its version; models: count from
@@ -255,11 +259,20 @@ async function restore(loadPyodide, options, key) {
   }
 }
 
-async function answer({ id, fn, args }) {
+// fn -> the id of the newest call with `latest` sent before the start-up settled
+const newest = new Map();
+let settled = false;
+
+async function answer({ id, fn, args, latest }) {
   try {
+    const queued = !settled;
+    if (queued && latest) newest.set(fn, id);
     await ready;
     if (!api) throw new Error(`the calculator did not load: ${initError}`);
     if (dead) return { id, ok: false, error: dead, fatal: true };
+    if (queued && latest && newest.get(fn) !== id) {
+      return { id, ok: false, superseded: true, error: `superseded by a newer ${fn} call` };
+    }
     let ok, text;
     try {
       const out = api.call(String(fn), JSON.stringify(args ?? {}));
@@ -304,6 +317,7 @@ async function settings() {
 
 ready = settings().then(init).then(
   () => {
+    settled = true;
     mark("ready");
     self.postMessage({
       type: "ready",
@@ -317,6 +331,7 @@ ready = settings().then(init).then(
     if (saveLater) saveLater();
   },
   (err) => {
+    settled = true;
     initError = String(err && err.message ? err.message : err);
     self.postMessage({ type: "failed", error: initError });
   },
