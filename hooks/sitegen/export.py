@@ -38,8 +38,6 @@ def _abs(site_url, path):
     return (site_url.rstrip("/") + "/" + path) if site_url else path
 
 
-
-
 def _json(data, **kw):
     """JSON text with <, > and & written as \\u escapes: JSON.parse and json.loads give back the
     same strings, and no markup from the data appears in the file as it is served. (In JSON those

@@ -234,10 +234,7 @@
       startWorker(); // Pyodide starts as soon as the page opens; calls made before it is ready wait
       this.onEngine = () => this.showStatus();
       listeners.add(this.onEngine);
-      if (fromLink) {
-        this.started = true;
-        this.recompute();
-      }
+      if (fromLink) this.recompute();
       this.showStatus(); // already ready (instant navigation back): computes at once
     }
 
@@ -255,10 +252,7 @@
       if (engine.state === "ready") {
         const i = engine.info || {};
         text.textContent = `Calculator ready: ${i.models} models, Python in your browser (Pyodide ${i.pyodide}). Figures update as you type.`;
-        if (!this.started) {
-          this.started = true;
-          this.recompute();
-        }
+        if (!this.started) this.recompute(); // recompute() marks the form started
       } else if (engine.state === "restarting") {
         text.textContent = `${engine.error[0].toUpperCase()}${engine.error.slice(1)}\u2026 The figures below stay until it is ready.`;
       } else if (engine.state === "failed") {
