@@ -5,21 +5,24 @@ cache parts out of it and bills what is left as uncached input. So each bucket h
 field (what a form, the CLI and `Usage` take), a billing name (what the cost breakdown shows) and
 a price field (the rate in data/models/*.yaml that bills it; absent in the data = the input rate).
 """
-from dataclasses import dataclass
+from .record import Record
 
 
-@dataclass(frozen=True)
-class Bucket:
+class Bucket(Record):
     """One token bucket: where its count comes from, what it bills at, and its names."""
-    count: str         # the token count field: Usage, the form, the worker's args ("input" is the whole prompt)
-    billed: str        # the cost breakdown's name for the part it bills
-    price: str         # the price field that bills it (data/models/*.yaml, per 1M tokens)
-    label: str         # what the breakdown calls the billed part
-    price_label: str   # what price tables call the rate
-    count_label: str   # the form's label for the count
-    help: str          # the form's and the CLI's help for the count
-    flag: str          # the CLI option
-    usage_keys: tuple  # where provider usage objects report it (calculator/usage.py reads these)
+
+    def __init__(self,
+                 count: str,         # the token count field: Usage, the form, the worker's args ("input" is the whole prompt)
+                 billed: str,        # the cost breakdown's name for the part it bills
+                 price: str,         # the price field that bills it (data/models/*.yaml, per 1M tokens)
+                 label: str,         # what the breakdown calls the billed part
+                 price_label: str,   # what price tables call the rate
+                 count_label: str,   # the form's label for the count
+                 help: str,          # the form's and the CLI's help for the count
+                 flag: str,          # the CLI option
+                 usage_keys: tuple,  # where provider usage objects report it (calculator/usage.py reads these)
+                 ):
+        self._set(locals())
 
 
 BUCKETS = (
