@@ -15,12 +15,12 @@ fee the gateway does not offer has no gateway price (None), never a made-up one.
 """
 import datetime
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from decimal import Decimal
 
 from .buckets import PRICE_FIELDS
 from .money import EXACT, parse_decimal
+from .record import Record
 
 MODES = ("standard", "batch", "flex", "priority", "fast")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -64,17 +64,19 @@ def scale(rates, factor):
                          (rates.input, rates.output, rates.cache_read, rates.cache_write_5m, rates.cache_write_1h)])
 
 
-@dataclass(frozen=True)
-class Mode:
+class Mode(Record):
     """One service tier of one model: a multiplier of the standard card and/or explicit rates."""
-    name: str
-    multiplier: object = ONE     # of every bucket of the context tier's card
-    prices: tuple = ()           # ((field, Decimal), ...) explicit base-tier rates replacing the product
-    tiers: tuple = ()            # ((above, ((field, Decimal), ...)), ...) the same above a threshold
-    long_context: str = "same"   # "standard": above a long-context threshold, served at standard
-    note: str = ""
-    source: str = ""
-    checked: str = ""
+
+    def __init__(self,
+                 name: str,
+                 multiplier: object = ONE,    # of every bucket of the context tier's card
+                 prices: tuple = (),          # ((field, Decimal), ...) explicit base-tier rates replacing the product
+                 tiers: tuple = (),           # ((above, ((field, Decimal), ...)), ...) the same above a threshold
+                 long_context: str = "same",  # "standard": above a long-context threshold, served at standard
+                 note: str = "",
+                 source: str = "",
+                 checked: str = ""):
+        self._set(locals())
 
     def apply(self, rates, tier):
         """The rates of this tier on the context tier `tier` (None: base)."""
@@ -109,15 +111,17 @@ class Mode:
         return d
 
 
-@dataclass(frozen=True)
-class Residency:
+class Residency(Record):
     """A data-residency / regional-processing option: a multiplier of every token rate."""
-    region: str
-    multiplier: object
-    modes: tuple = ()     # the service tiers it combines with (empty: all the model offers)
-    note: str = ""
-    source: str = ""
-    checked: str = ""
+
+    def __init__(self,
+                 region: str,
+                 multiplier: object,
+                 modes: tuple = (),   # the service tiers it combines with (empty: all the model offers)
+                 note: str = "",
+                 source: str = "",
+                 checked: str = ""):
+        self._set(locals())
 
     @classmethod
     def from_dict(cls, region, d):
@@ -134,18 +138,20 @@ class Residency:
         return d
 
 
-@dataclass(frozen=True)
-class TimeOfDay:
+class TimeOfDay(Record):
     """Peak hours: within `windows` (UTC, start inclusive, end exclusive) on `days`, from `start`
     on, every token rate is multiplied by `multiplier`; every other hour is the card's rate."""
-    start: str            # ISO time, e.g. 2026-08-16T16:00Z
-    multiplier: object
-    days: tuple           # mon..sun
-    windows: tuple        # ((start minute, end minute), ...) of the UTC day
-    window_text: tuple    # as the data writes them: "01:00-04:00"
-    exceptions: str = ""  # what the engine does not model (e.g. public holidays), said on every page
-    source: str = ""
-    checked: str = ""
+
+    def __init__(self,
+                 start: str,            # ISO time, e.g. 2026-08-16T16:00Z
+                 multiplier: object,
+                 days: tuple,           # mon..sun
+                 windows: tuple,        # ((start minute, end minute), ...) of the UTC day
+                 window_text: tuple,    # as the data writes them: "01:00-04:00"
+                 exceptions: str = "",  # what the engine does not model (e.g. public holidays), said on every page
+                 source: str = "",
+                 checked: str = ""):
+        self._set(locals())
 
     def peak(self, when):
         """True when an aware UTC datetime falls in the peak hours."""
@@ -177,16 +183,18 @@ class TimeOfDay:
         return d
 
 
-@dataclass(frozen=True)
-class Fee:
+class Fee(Record):
     """A per-call or per-hour charge outside the token buckets: a server tool (USD per 1,000 calls)
     or cache storage (USD per 1M tokens per hour)."""
-    name: str
-    price: object
-    free: str = ""      # a free allowance, stated, not modelled per account
-    note: str = ""
-    source: str = ""
-    checked: str = ""
+
+    def __init__(self,
+                 name: str,
+                 price: object,
+                 free: str = "",   # a free allowance, stated, not modelled per account
+                 note: str = "",
+                 source: str = "",
+                 checked: str = ""):
+        self._set(locals())
 
     @classmethod
     def from_dict(cls, name, d, key):
@@ -215,19 +223,21 @@ def parse_time(text):
     return when.astimezone(datetime.timezone.utc)
 
 
-@dataclass(frozen=True)
-class Stack:
+class Stack(Record):
     """The outcome of the stacking rule for one request on one model."""
-    tier: object            # context tier threshold or None
-    mode: str               # the service tier asked for
-    served: str             # the tier billed (standard when a fallback applies)
-    peak: object            # True / False at a known time; None when no time (or no time-of-day rule)
-    residency: str          # region or ""
-    official: object        # Rates after residency
-    gateway: object         # Rates after the gateway ratio, or None: the gateway does not offer this
-    gateway_ratio: object   # the ratio used (None when not offered)
-    standard: object        # the context tier's standard card (what "what if" lines compare against)
-    not_offered: str = ""   # what the gateway does not offer (for the "not offered" text)
+
+    def __init__(self,
+                 tier: object,            # context tier threshold or None
+                 mode: str,               # the service tier asked for
+                 served: str,             # the tier billed (standard when a fallback applies)
+                 peak: object,            # True / False at a known time; None when no time (or no time-of-day rule)
+                 residency: str,          # region or ""
+                 official: object,        # Rates after residency
+                 gateway: object,         # Rates after the gateway ratio, or None: the gateway does not offer this
+                 gateway_ratio: object,   # the ratio used (None when not offered)
+                 standard: object,        # the context tier's standard card (what "what if" lines compare against)
+                 not_offered: str = ""):  # what the gateway does not offer (for the "not offered" text)
+        self._set(locals())
 
 
 def offered(offers, kind, name):
