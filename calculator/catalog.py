@@ -1,15 +1,15 @@
-"""The catalog: plain frozen dataclasses built from one plain dict.
+"""The catalog: plain immutable records (calculator.record) built from one plain dict.
 
 The dict is what the build side makes from the YAML after validating it, and also what the site
 exports as the calculator's prices JSON: `Catalog.from_dict(catalog.to_dict())` round-trips, so
 the browser prices requests from exactly the data the build priced its tables with.
 """
 import datetime
-from dataclasses import dataclass, field
 
 from .buckets import PRICE_FIELDS
 from .modes import Fee, Mode, Residency, TimeOfDay
 from .money import parse_decimal
+from .record import Record
 
 FORMAT_VERSION = 1
 
@@ -31,14 +31,12 @@ class UnknownModel(LookupError):
         super().__init__(f"unknown model slug {slug!r}{hint}")
 
 
-@dataclass(frozen=True)
-class Rates:
+class Rates(Record):
     """USD per 1M tokens. A bucket priced None is billed at `input` (not priced separately)."""
-    input: object
-    output: object
-    cache_read: object = None
-    cache_write_5m: object = None
-    cache_write_1h: object = None
+
+    def __init__(self, input: object, output: object, cache_read: object = None, cache_write_5m: object = None,
+                 cache_write_1h: object = None):
+        self._set(locals())
 
     def rate(self, bucket):
         value = getattr(self, bucket)
@@ -57,11 +55,13 @@ class Rates:
         return {name: str(getattr(self, name)) for name in PRICE_FIELDS if getattr(self, name) is not None}
 
 
-@dataclass(frozen=True)
-class Tier:
+class Tier(Record):
     """A long-context tier: these rates for the whole request once its input passes `above`."""
-    above: int  # the tier applies when total input (cache parts included) > above
-    rates: Rates
+
+    def __init__(self,
+                 above: int,  # the tier applies when total input (cache parts included) > above
+                 rates: Rates):
+        self._set(locals())
 
     @classmethod
     def from_dict(cls, d):
@@ -72,11 +72,11 @@ class Tier:
         return {"above": self.above, **self.rates.to_dict()}
 
 
-@dataclass(frozen=True)
-class PriceSet:
+class PriceSet(Record):
     """Base rates plus context tiers, ascending by threshold."""
-    base: Rates
-    tiers: tuple = ()
+
+    def __init__(self, base: Rates, tiers: tuple = ()):
+        self._set(locals())
 
     def select(self, total_input):
         """(threshold or None, rates) for a request whose whole prompt is `total_input` tokens.
@@ -93,21 +93,25 @@ class PriceSet:
         return cls(Rates.from_dict(prices), tuple(Tier.from_dict(t) for t in tiers or ()))
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
+class HistoryEntry(Record):
     """Prices that applied before a date."""
-    until: str  # ISO date: these prices applied before it
-    prices: PriceSet
-    note: str = ""
+
+    def __init__(self,
+                 until: str,  # ISO date: these prices applied before it
+                 prices: PriceSet,
+                 note: str = ""):
+        self._set(locals())
 
 
-@dataclass(frozen=True)
-class ScheduledEntry:
+class ScheduledEntry(Record):
     """Prices announced to apply from a date."""
-    start: str  # ISO date: these prices apply from it (inclusive), until the next one starts
-    prices: PriceSet
-    note: str = ""
-    source: str = ""
+
+    def __init__(self,
+                 start: str,  # ISO date: these prices apply from it (inclusive), until the next one starts
+                 prices: PriceSet,
+                 note: str = "",
+                 source: str = ""):
+        self._set(locals())
 
 
 # What a model's context window has to hold, by provider (models/<provider>.yaml `window_counts`).
@@ -115,49 +119,53 @@ WINDOW_PROMPT = "prompt"                       # the prompt alone; output has it
 WINDOW_PROMPT_AND_OUTPUT = "prompt_and_output"  # prompt + output together
 
 
-@dataclass(frozen=True)
-class Family:
+class Family(Record):
     """A model family as site.yaml lists it (the gateway's ratio and labels)."""
-    id: str
-    name: str
-    provider: str
-    ratio: object
-    label: str = ""
+
+    def __init__(self, id: str, name: str, provider: str, ratio: object, label: str = ""):
+        self._set(locals())
 
 
-@dataclass(frozen=True)
-class Model:
+class Model(Record):
     """One model: its prices over time, lifecycle, limits, aliases and modifiers."""
-    slug: str
-    name: str
-    family: str
-    provider: str
-    provider_model_id: str
-    context_window: int
-    max_output: int
-    status: str
-    prices: PriceSet
-    source: str
-    checked: str
-    ratio: object            # the gateway's ratio of official price for this model
-    ratio_note: str = ""     # why, when a per-model override sets it
-    deprecated_on: str = ""  # ISO date the provider announced the deprecation
-    aliases: tuple = ()
-    history: tuple = ()      # HistoryEntry, oldest first: prices before each `until`
-    file: str = ""           # the YAML file it came from, for edit links and messages
-    provider_name: str = ""
-    released: str = ""       # ISO date the model became callable ("" = before the catalog's time)
-    retires_on: str = ""     # ISO date the provider stops serving it
-    replacement: str = ""    # the slug the provider recommends instead
-    scheduled: tuple = ()    # ScheduledEntry, oldest first: prices from each `start`
-    min_cache_tokens: int = 0    # shorter prompts are not cached (0: no minimum known)
-    window: str = WINDOW_PROMPT  # what context_window has to hold
-    # The modifiers (calculator/modes.py), provider defaults already merged in by the loader:
-    modes: dict = field(default_factory=dict, hash=False)      # name -> Mode (batch, flex, priority, fast)
-    residency: dict = field(default_factory=dict, hash=False)  # region -> Residency
-    time_of_day: object = None                                 # TimeOfDay or None
-    tools: dict = field(default_factory=dict, hash=False)      # name -> Fee (USD per 1,000 calls)
-    cache_storage: object = None                               # Fee (USD per 1M tokens per hour) or None
+    _unhashed = ("modes", "residency", "tools")   # dicts
+
+    def __init__(self,
+                 slug: str,
+                 name: str,
+                 family: str,
+                 provider: str,
+                 provider_model_id: str,
+                 context_window: int,
+                 max_output: int,
+                 status: str,
+                 prices: PriceSet,
+                 source: str,
+                 checked: str,
+                 ratio: object,            # the gateway's ratio of official price for this model
+                 ratio_note: str = "",     # why, when a per-model override sets it
+                 deprecated_on: str = "",  # ISO date the provider announced the deprecation
+                 aliases: tuple = (),
+                 history: tuple = (),      # HistoryEntry, oldest first: prices before each `until`
+                 file: str = "",           # the YAML file it came from, for edit links and messages
+                 provider_name: str = "",
+                 released: str = "",       # ISO date the model became callable ("" = before the catalog's time)
+                 retires_on: str = "",     # ISO date the provider stops serving it
+                 replacement: str = "",    # the slug the provider recommends instead
+                 scheduled: tuple = (),    # ScheduledEntry, oldest first: prices from each `start`
+                 min_cache_tokens: int = 0,    # shorter prompts are not cached (0: no minimum known)
+                 window: str = WINDOW_PROMPT,  # what context_window has to hold
+                 # The modifiers (calculator/modes.py), provider defaults already merged in by the loader:
+                 modes: dict = None,           # name -> Mode (batch, flex, priority, fast); None: {}
+                 residency: dict = None,       # region -> Residency; None: {}
+                 time_of_day: object = None,   # TimeOfDay or None
+                 tools: dict = None,           # name -> Fee (USD per 1,000 calls); None: {}
+                 cache_storage: object = None,  # Fee (USD per 1M tokens per hour) or None
+                 ):
+        modes = {} if modes is None else modes
+        residency = {} if residency is None else residency
+        tools = {} if tools is None else tools
+        self._set(locals())
 
     def prices_at(self, day=None):
         """The official prices in force on ISO date `day` (None: the current period as the data
@@ -278,18 +286,24 @@ def _model_to_dict(m):
     return d
 
 
-@dataclass
-class Catalog:
-    """Every model and family, the gateway's offers and error families."""
-    models: tuple
-    families: dict
-    overrides: tuple = ()    # the raw override dicts, as listed in site.yaml
-    site: dict = field(default_factory=dict)
-    errors: tuple = ()       # troubleshooting families, plain dicts (see calculator.errors_match)
-    offers: dict = field(default_factory=dict)   # site.yaml pricing.offers: the gateway's modes, residency, fees
-    _index: dict = field(default_factory=dict, repr=False, compare=False)
+class Catalog(Record):
+    """Every model and family, the gateway's offers and error families. Unlike the other records
+    it can be changed (attributes assigned) and so is not hashable."""
+    __setattr__ = object.__setattr__
+    __delattr__ = object.__delattr__
+    __hash__ = None
 
-    def __post_init__(self):
+    def __init__(self,
+                 models: tuple,
+                 families: dict,
+                 overrides: tuple = (),   # the raw override dicts, as listed in site.yaml
+                 site: dict = None,       # None: {}
+                 errors: tuple = (),      # troubleshooting families, plain dicts (see calculator.errors_match)
+                 offers: dict = None):    # site.yaml pricing.offers: the gateway's modes, residency, fees; None: {}
+        site = {} if site is None else site
+        offers = {} if offers is None else offers
+        self._set(locals())
+        self._index = {}   # slug or alias -> Model (not a field: not compared, not in the repr)
         for m in self.models:
             self._index[m.slug] = m
         for m in self.models:
