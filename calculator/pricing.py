@@ -3,7 +3,6 @@
 `input` is the whole prompt, cache reads and cache writes included; the parts are carved out of
 it and what is left is uncached input. `output` includes reasoning tokens.
 """
-from dataclasses import dataclass, fields
 from decimal import Decimal
 from functools import cached_property
 
@@ -12,6 +11,7 @@ from .buckets import BILLED_PRICE as BUCKET_PRICE
 from .buckets import CACHE_PARTS
 from .modes import THOUSAND, ModeError, fee_cost, offered, stack, storage_cost
 from .money import EXACT, parse_decimal, per_million, plain
+from .record import Record
 
 ZERO = Decimal(0)
 MAX_TOKENS = 10 ** 12
@@ -36,18 +36,18 @@ def check_count(field, value, limit=MAX_TOKENS):
     return value
 
 
-@dataclass(frozen=True)
-class Usage:
+class Usage(Record):
     """Token counts of one request, per bucket."""
-    input: int = 0           # the whole prompt, cache parts included
-    cache_read: int = 0
-    cache_write_5m: int = 0
-    cache_write_1h: int = 0
-    output: int = 0          # reasoning tokens included
 
-    def __post_init__(self):
-        for f in fields(self):
-            check_count(f.name, getattr(self, f.name))
+    def __init__(self,
+                 input: int = 0,           # the whole prompt, cache parts included
+                 cache_read: int = 0,
+                 cache_write_5m: int = 0,
+                 cache_write_1h: int = 0,
+                 output: int = 0):         # reasoning tokens included
+        self._set(locals())
+        for name in self._fields:
+            check_count(name, getattr(self, name))
         for part in CACHE_PARTS:
             if getattr(self, part) > self.input:
                 raise PricingError(part, f"{part} ({display.tokens(getattr(self, part))}) is larger than the whole "
@@ -68,17 +68,15 @@ class Usage:
         return self.uncached_input if bucket == "uncached_input" else getattr(self, bucket)
 
     def to_dict(self):
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: getattr(self, name) for name in self._fields}
 
 
-@dataclass(frozen=True)
-class Breakdown:
+class Breakdown(Record):
     """Cost per bucket in USD, exact."""
-    uncached_input: object
-    cache_read: object
-    cache_write_5m: object
-    cache_write_1h: object
-    output: object
+
+    def __init__(self, uncached_input: object, cache_read: object, cache_write_5m: object, cache_write_1h: object,
+                 output: object):
+        self._set(locals())
 
     @property
     def total(self):
@@ -102,24 +100,26 @@ def breakdown(usage, rates):
     return Breakdown(*(per_million(usage.tokens(b), rates.rate(p)) for b, p in BUCKET_PRICE.items()))
 
 
-@dataclass(frozen=True)
-class Estimate:
+class Estimate(Record):
     """The priced workload: the breakdown per bucket, official and gateway totals."""
-    model: object
-    usage: Usage
-    requests: int
-    tier: object            # threshold of the tier in force, or None for the base rates
-    official_rates: object
-    gateway_rates: object
-    official: Breakdown     # one request
-    gateway: Breakdown      # one request
-    at: str = ""
-    uncached_below: int = 0  # the model's minimum cacheable prompt, when this prompt is under it
-    stacked: object = None   # calculator.modes.Stack: mode served, peak, residency, gateway offer
-    fees: tuple = ()         # ((name, count, official all requests, gateway all requests or None), ...)
+
+    def __init__(self,
+                 model: object,
+                 usage: Usage,
+                 requests: int,
+                 tier: object,             # threshold of the tier in force, or None for the base rates
+                 official_rates: object,
+                 gateway_rates: object,
+                 official: Breakdown,      # one request
+                 gateway: Breakdown,       # one request
+                 at: str = "",
+                 uncached_below: int = 0,  # the model's minimum cacheable prompt, when this prompt is under it
+                 stacked: object = None,   # calculator.modes.Stack: mode served, peak, residency, gateway offer
+                 fees: tuple = ()):        # ((name, count, official all requests, gateway all requests or None), ...)
+        self._set(locals())
 
     # All requests together. Cached: the view, the saving and the summary each read both, and a
-    # frozen dataclass still lets cached_property write its instance __dict__.
+    # Record (immutable) still lets cached_property write its instance __dict__.
     @cached_property
     def official_total(self):
         return self.official.times(self.requests)
