@@ -282,19 +282,23 @@ def test_rank_fast_path_agrees_with_the_full_breakdown(usage, requests):
 
 def test_the_calculator_start_imports_only_what_an_estimate_needs():
     """The worker's start (import calculator.api, load the prices, one estimate) leaves the modules
-    only other views use unimported: they cost the first figure nothing (the views import them)."""
+    only other views use unimported: they cost the first figure nothing (the views import them).
+    Nor does it import `dataclasses` or `inspect` (calculator.record instead): making dataclasses
+    was most of the import's time in Pyodide."""
     import subprocess
     import sys
-    code = ("import json, sys\nfrom calculator import api\n"
+    code = ("import json, sys\nbefore = set(sys.modules)\nfrom calculator import api\n"
             f"api.load({json.dumps(json.dumps(DOC['catalog']))})\n"
             "out = json.loads(api.call('estimate', json.dumps({'model': sys.argv[1], 'input': '1000'})))\n"
             "assert not out['errors'], out\n"
-            "print(json.dumps(sorted(m for m in sys.modules if m.startswith('calculator'))))")
+            "print(json.dumps(sorted(m for m in sys.modules if m.startswith('calculator'))))\n"
+            "print(json.dumps(sorted(set(sys.modules) - before)))")
     model = CATALOG.models[0].slug
     proc = subprocess.run([sys.executable, "-c", code, model], capture_output=True, text=True, timeout=60,
                           cwd=Path(__file__).resolve().parent.parent)
     assert proc.returncode == 0, proc.stderr
-    loaded = set(json.loads(proc.stdout))
+    loaded, new = (set(json.loads(line)) for line in proc.stdout.splitlines())
     assert "calculator.pricing" in loaded
+    assert "calculator.api" in new and new.isdisjoint({"dataclasses", "inspect"}), sorted(new)
     assert loaded.isdisjoint({"calculator.cache_plan", "calculator.charts", "calculator.usage",
                               "calculator.tokens", "calculator.errors_match", "calculator.vectors"}), loaded
