@@ -16,7 +16,8 @@ on_nav          which pages are outside the navigation and which of them can sha
 on_env          Material's navigation and tabs partials rendered once per such group of pages, not
                 once per page (the whole navigation is in every page: per-model pages x nav items),
                 the header partials that do not depend on the page once per build, and base.html's
-                asset blocks (styles, scripts, the __config JSON) once per folder depth
+                asset blocks (styles, scripts, the __config JSON) once per folder depth; the
+                calculator page's inline worker start and its CSP hash (pages/calculator.py)
 on_pre_page     the page converted by one Python-Markdown instance per build, reset for each page
                 (MkDocs 1.6 makes one with every extension for every page); another MkDocs: its own
 on_page_content the generated bodies rendered by the page layer (htmlparts.py) put in for their
@@ -61,6 +62,7 @@ if str(_REPO) not in sys.path:  # the repository is importable even without `pip
 from hooks.data.rules import topics_yaml  # noqa: E402
 from hooks.sitegen import build as sitegen, export, htmlparts, markers, precompress, publish, secrets, settings, vendor  # noqa: E402,E501
 from hooks.sitegen import nav as nav_module  # noqa: E402
+from hooks.sitegen.pages.calculator import start_worker_script  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.pricebook")
 STATE = "pricebook"   # the key on MkDocs' config that carries this build's SiteBuild and Settings
@@ -254,6 +256,7 @@ def on_env(env, config, files):
                 continue
             template.root_render_func = _shared(template.root_render_func, key)
     _share_asset_blocks(env, config)
+    env.globals["pricebook_start_worker"] = start_worker_script()   # docs/overrides/main.html
     return env
 
 

@@ -7,6 +7,8 @@ checked against each other.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 import subprocess
@@ -202,11 +204,14 @@ def test_build_time_figures_show_before_pyodide(built_site, site_url, chromium, 
     ctx.close()
 
 
-def test_pyodide_missing_keeps_figures_and_says_so(built_site, chromium, catalog):
+@pytest.mark.parametrize("hidden", ["assets/pyodide/", "assets/calculator/worker.mjs"])
+def test_pyodide_missing_keeps_figures_and_says_so(built_site, chromium, catalog, hidden):
+    """Pyodide missing (the worker says "failed"), or the worker's own script (the worker made by
+    the page's <head> fails to load, before the page logic runs): the same state, no exception."""
     from browser_site import serve
     model = default_model(catalog).slug
     gateway, official = shown(cli_estimate(model, DEFAULT_WORKLOAD))
-    with serve(built_site, hide=("assets/pyodide/",)) as base:
+    with serve(built_site, hide=(hidden,)) as base:
         ctx = chromium.new_context()
         page = ctx.new_page()
         watch = Watch(page)
@@ -477,9 +482,13 @@ def test_content_security_policy_holds_and_the_page_works(calc, built_site, cata
     assert meta, "the calculator page has no CSP meta tag"
     assert html.index("Content-Security-Policy") < html.index("<script"), "the policy comes after a script"
     policy = dict((d.split()[0], d.split()[1:]) for d in meta.group(1).split("; "))
-    assert policy["script-src"] == ["'self'", "'wasm-unsafe-eval'"]
+    # One inline script, the worker start (first in <head>), and the policy allows that text only.
+    inline = re.findall(r"<script(?![^>]*\b(?:src|type=\"application/json\"))[^>]*>(.*?)</script>", html, re.S)
+    assert len(inline) == 1 and "new Worker(" in inline[0], inline
+    digest = base64.b64encode(hashlib.sha256(inline[0].encode()).digest()).decode()
+    assert policy["script-src"] == ["'self'", "'wasm-unsafe-eval'", f"'sha256-{digest}'"]
+    assert html.index(inline[0]) < html.index("<script src="), "the worker start is not the first script"
     assert policy["worker-src"] == ["'self'"]
-    assert not re.search(r"<script(?![^>]*\b(src|type=\"application/json\"))[^>]*>", html), "inline script"
     assert "Content-Security-Policy" not in (built_site / "index.html").read_text(encoding="utf-8")
 
     # The shared page was loaded under the policy and has run every test so far: nothing blocked.
@@ -488,6 +497,10 @@ def test_content_security_policy_holds_and_the_page_works(calc, built_site, cata
     assert calc.evaluate("window.__csp") == []
     assert calc.watch.csp() == []
     assert calc.evaluate("typeof window.__md_get") == "function"  # Material's code ran, from the file
+    # the page logic took over the worker the <head> made: one worker, no second start
+    assert calc.evaluate("window.pricebook.engine.starts") == 1
+    assert calc.evaluate("window.__pb_early") is None
+    assert len([w for w in calc.workers if w.url.endswith("/assets/calculator/worker.mjs")]) == 1
 
 
 def _painted(page, selector):
@@ -562,7 +575,7 @@ def test_errors_index_loads_no_worker(built_site, context, site_url):
     """The lookup ranks in plain JavaScript: the troubleshooting index starts no worker and loads
     no Pyodide, neither from its <head> nor when the box is used."""
     head = (built_site / "errors" / "index.html").read_text(encoding="utf-8").split("</head>")[0]
-    assert "data-start-worker" not in head
+    assert "new Worker(" not in head and "data-worker" not in head
     fetched = []
     page = context.new_page()
     page.on("request", lambda r: fetched.append(r.url))

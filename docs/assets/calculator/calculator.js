@@ -7,17 +7,14 @@
 // Loaded on every page as a classic script (mkdocs.yml extra_javascript). With Material's
 // navigation.instant it runs once, so the page logic starts from document$.subscribe and acts only
 // when #pb-calculator or #error-lookup is on the page. One worker serves every page and survives
-// instant navigation; it starts when the calculator page opens (from its <head>, see attach() and
-// docs/overrides/main.html), or when instant navigation reaches it. The error lookup needs no
-// worker: errors-match.js ranks in plain JavaScript with rules exported from the Python matcher.
+// instant navigation; the calculator page makes it first thing in its <head> (an inline script,
+// hooks/sitegen/pages/calculator.py START_WORKER_JS) and startWorker() adopts it; instant
+// navigation to the calculator makes it here. The error lookup needs no worker: errors-match.js
+// ranks in plain JavaScript with rules exported from the Python matcher.
 (function () {
   "use strict";
 
   const script = document.currentScript;
-  if (window.pricebook) { // the calculator page loads this twice: early in <head>, and with the rest
-    window.pricebook.attach(script);
-    return;
-  }
   const ASSETS = new URL(".", script ? script.src : location.href); // .../assets/calculator/
   const SITE = new URL("../../", ASSETS);
 
@@ -41,9 +38,11 @@
   function startWorker() {
     if (engine.worker || engine.state === "failed") return;
     engine.state = "starting";
-    performance.mark("pricebook:worker");
+    const early = window.__pb_early; // made by the calculator page's <head>, with what it has said
+    window.__pb_early = null;
+    if (!early) performance.mark("pricebook:worker");
     try {
-      engine.worker = new Worker(new URL("worker.mjs", ASSETS), { type: "module" });
+      engine.worker = early ? early.worker : new Worker(new URL("worker.mjs", ASSETS), { type: "module" });
     } catch (err) {
       settle("failed", `the browser refused the worker (${err.message || err})`);
       return;
@@ -64,7 +63,11 @@
     };
     engine.starts += 1;
     // The worker reads its settings (config.json beside it) and starts itself; calls sent before
-    // it is ready wait there.
+    // it is ready wait there. What it said before this page logic ran is heard now, in order.
+    if (early) for (const event of early.queue.splice(0)) {
+      if (event.type === "error") engine.worker.onerror(event);
+      else engine.worker.onmessage(event);
+    }
   }
 
   // Pyodide died in the worker (a fatal error): say so, drop that worker and start a fresh one.
@@ -696,25 +699,15 @@
     searchToLookup();
   }
 
-  // The copy in the calculator page's <head> (data-start-worker, async) starts the worker while the
-  // page is still loading; the page logic waits for Material's document$ (the copy at the end of
-  // <body>, after Material's bundle), or for the DOM on a page without Material.
-  let subscribed = false;
-  function attach(el) {
-    const early = Boolean(el && el.hasAttribute("data-start-worker"));
-    if (early) startWorker();
-    if (subscribed) return;
-    if (window.document$ && typeof window.document$.subscribe === "function") {
-      subscribed = true;
-      window.document$.subscribe(onPage);
-    } else if (!early) {
-      subscribed = true;
-      if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", onPage);
-      else onPage();
-    }
+  // The page logic waits for Material's document$ (this script comes after Material's bundle), or
+  // for the DOM on a page without Material.
+  function attach() {
+    if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(onPage);
+    else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", onPage);
+    else onPage();
   }
 
   // `call` and `engine` also serve the tests and the benchmark.
-  window.pricebook = { call, engine, attach };
-  attach(script);
+  window.pricebook = { call, engine };
+  attach();
 })();

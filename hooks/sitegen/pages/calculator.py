@@ -7,9 +7,12 @@ full compare table at once, and keeps showing them if Pyodide cannot load. The b
 answer into the same elements (`data-f` paths into the estimate_view result).
 
 The page's front matter sets `csp: calculator`; docs/overrides/main.html turns that into a
-Content-Security-Policy meta tag (same-origin scripts and 'wasm-unsafe-eval' only).
+Content-Security-Policy meta tag (same-origin scripts, 'wasm-unsafe-eval', and the hash of the
+page's one inline script, START_WORKER_JS below).
 """
+import base64
 import datetime
+import hashlib
 
 from calculator import api, cache_plan, display
 from calculator.buckets import BUCKETS
@@ -19,6 +22,26 @@ from calculator.tokens import METHOD as TOKEN_METHOD
 from hooks.sitegen.render import Page, render
 
 SRC_URI = "calculator.md"
+
+# The page's one inline script, first in its <head> (docs/overrides/main.html), allowed by its hash
+# in the page's Content-Security-Policy and by nothing else. It makes the calculator's worker before
+# the page's other scripts and layout: a dedicated worker's thread starts only once the page's main
+# thread takes the browser's answer to its creation, so a worker made by the first external script
+# waited behind Material's bundle and the first layout (about 100 ms of a cold start on this
+# machine). It keeps the worker's early messages and errors until calculator.js adopts it
+# (startWorker); if the browser refuses it, calculator.js makes one itself and says what went wrong.
+# Its text never varies (the worker's URL comes from data-worker), so neither does its hash.
+START_WORKER_JS = (
+    "try{(function(s){var q=[],w=new Worker(s.dataset.worker,{type:\"module\"});"
+    "w.onmessage=function(e){q.push(e)};w.onerror=function(e){e.preventDefault();q.push(e)};"
+    "window.__pb_early={worker:w,queue:q};performance.mark(\"pricebook:worker\")})(document.currentScript)}catch(e){}"
+)
+
+
+def start_worker_script():
+    """{text, csp}: the inline script above and its CSP hash source ('sha256-...')."""
+    digest = base64.b64encode(hashlib.sha256(START_WORKER_JS.encode()).digest()).decode()
+    return {"text": START_WORKER_JS, "csp": f"'sha256-{digest}'"}
 # The workload priced at build time and filled into the form: a long prompt mostly served
 # from the cache, as in an agent loop, repeated 20 times.
 DEFAULT_WORKLOAD = {
