@@ -207,10 +207,9 @@ def _unavailable_text(model, at, status):
     return display.retired_text(model, at) if status == "retired" else display.upcoming_text(model)
 
 
-def estimate_view(catalog, args):
-    """Everything the calculator shows for one workload on one model, on the date `at` (default
-    today). A model not callable that day, or a workload over its limits, gets the reason at the
-    field (`errors`) and, for a limit, `fits: false` with the limit instead of costs."""
+def _priced(catalog, args):
+    """The form's workload priced on its model: (None, (model, usage, requests, at, mods, balance,
+    status, est)), or (what estimate_view answers instead, None) when it cannot be priced."""
     args = _as_args(args)
     usage, requests, at, errors = _workload(args)
     mods = _modifiers(args, errors)
@@ -226,27 +225,44 @@ def estimate_view(catalog, args):
         errors.append({"field": err.field, "message": str(err)})
         balance = None
     if errors:
-        return {"errors": errors}
+        return {"errors": errors}, None
     status = model.status_on(at)
     if status in ("retired", "upcoming"):
         return {"errors": [{"field": "model", "message": _unavailable_text(model, at, status)}],
                 "status": status, "at": at,
                 "model": {"slug": model.slug, "retires_on": model.retires_on, "replacement": model.replacement,
-                          "released": model.released}}
+                          "released": model.released}}, None
     limit = model.limit_for(usage.input, usage.output)
     if limit is not None:
         field, what, value = limit
         text = display.limit_text(model, what, value, usage.input, usage.output)
         return {"errors": [{"field": field, "message": text}], "fits": False, "at": at,
-                "limit": {"name": what, "tokens": value, "text": text, "page": display.LIMIT_PAGE}}
+                "limit": {"name": what, "tokens": value, "text": text, "page": display.LIMIT_PAGE}}, None
     try:
         est = _estimate(model, usage, requests, at, offers=catalog.offers, **mods)
     except ModeError as err:
-        return {"errors": [{"field": err.field, "message": str(err)}], "at": at}
+        return {"errors": [{"field": err.field, "message": str(err)}], "at": at}, None
+    return None, (model, usage, requests, at, mods, balance, status, est)
+
+
+def estimate_view(catalog, args):
+    """Everything the calculator shows for one workload on one model, on the date `at` (default
+    today). A model not callable that day, or a workload over its limits, gets the reason at the
+    field (`errors`) and, for a limit, `fits: false` with the limit instead of costs.
+    `brief: true` in args (the calculator page, on every keystroke) leaves out what the totals do
+    not need: the "what if" line (three more estimates; the page asks for it with a "what_if" call
+    once the totals are shown) and `summary` (the CLI's and the vectors' figures; the page shows
+    none): both None."""
+    args = _as_args(args)
+    failed, priced = _priced(catalog, args)
+    if failed:
+        return failed
+    model, usage, requests, at, mods, balance, status, est = priced
+    whole = args.get("brief") is not True
     rows = []
-    for b in BUCKETS:
+    for b, rates in zip(BUCKETS, _rate_rows(est.official_rates, est.gateway_rates)):
         tokens = est.usage.tokens(b.billed)
-        rows.append({**_rate_row(b, est.official_rates, est.gateway_rates),
+        rows.append({**rates,
                      "tokens": tokens, "tokens_text": display.tokens(tokens),
                      "official": _money(getattr(est.official, b.billed)),
                      "gateway": _money(None if est.gateway is None else getattr(est.gateway, b.billed))})
@@ -263,7 +279,7 @@ def estimate_view(catalog, args):
                            "gateway": _money(gate)} for name, count, off, gate in est.fees],
                  "fees_text": display.fees_text([(display.fee_label(name, count), _money(off)["display"],
                                                   _money(gate)["display"]) for name, count, off, gate in est.fees]),
-                 "what_if": _what_if(catalog, model, usage, requests, at, mods, est)}
+                 "what_if": _what_if(catalog, model, usage, requests, at, mods, est) if whole else None}
     result = {
         "errors": [],
         "model": {"slug": model.slug, "name": model.name, "family": model.family,
@@ -282,7 +298,7 @@ def estimate_view(catalog, args):
         "saving": {**_money(est.saving),
                    "percent": "" if est.saving is None else display.percent(est.saving, est.official_all)},
         **mode_info,
-        "summary": est.summary(),
+        "summary": est.summary() if whole else None,
         "balance": None,
         "balance_text": display.NO_BALANCE_TEXT,
     }
@@ -297,6 +313,20 @@ def estimate_view(catalog, args):
     return result
 
 
+_RATE_ROWS = {}  # (official, gateway) -> _rate_row of each bucket: the same few rates on every keystroke
+
+
+def _rate_rows(official, gateway):
+    """_rate_row for every bucket, kept for the rates last seen (dicts the callers copy, never change)."""
+    key = (official, gateway)
+    rows = _RATE_ROWS.get(key)
+    if rows is None:
+        if len(_RATE_ROWS) >= 64:
+            _RATE_ROWS.clear()
+        rows = _RATE_ROWS[key] = tuple(_rate_row(b, official, gateway) for b in BUCKETS)
+    return rows
+
+
 def _rate_row(b, official, gateway):
     """One bucket's rates, official and gateway (None: not offered), as numbers and as the text
     every page shows."""
@@ -308,6 +338,16 @@ def _rate_row(b, official, gateway):
             "official_rate_text": display.rate_cell(official_rate, as_input),
             "gateway_rate_text": display.NOT_OFFERED if gateway is None else display.rate_cell(gateway_rate, as_input),
             "billed_as_input": as_input}
+
+
+def what_if_view(catalog, args):
+    """The "what if" line alone, for estimate_view's args: {errors, what_if} ("" when the workload
+    cannot be priced: estimate_view's answer says why)."""
+    failed, priced = _priced(catalog, args)
+    if failed:
+        return {"errors": failed["errors"], "what_if": ""}
+    model, usage, requests, at, mods, _, _, est = priced
+    return {"errors": [], "what_if": _what_if(catalog, model, usage, requests, at, mods, est)}
 
 
 def _what_if(catalog, model, usage, requests, at, mods, est):
@@ -655,14 +695,17 @@ def load(catalog_json):
 
 
 def call(fn, args_json):
-    """Dispatch one worker request: fn in estimate, rank, cache, charts, usage, tokens, errors."""
+    """Dispatch one worker request: fn in estimate, what_if, rank, cache, charts, usage, tokens,
+    errors."""
     try:
         args = _as_args(args_json)
         catalog = _state["catalog"]
-        if fn in ("estimate", "rank", "errors", "cache", "charts") and catalog is None:
+        if fn in ("estimate", "what_if", "rank", "errors", "cache", "charts") and catalog is None:
             raise CatalogError("the prices are not loaded yet")
         if fn == "estimate":
             out = estimate_view(catalog, args)
+        elif fn == "what_if":
+            out = what_if_view(catalog, args)
         elif fn == "rank":
             out = rank_view(catalog, args)
         elif fn == "cache":

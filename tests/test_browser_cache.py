@@ -130,3 +130,20 @@ def test_paste_sets_the_served_tier_residency_and_searches(calc, tmp_path):
         else:
             page.locator(sel).fill(value)
     box.fill("")
+
+
+def test_the_what_if_line_follows_the_totals(calc, catalog):
+    """The "what if" line comes in its own worker call once the totals are shown, and says what
+    api.estimate_view says in CPython for the same form; it follows every change of the form."""
+    page = calc
+    form_args = "() => Object.fromEntries(new FormData(document.getElementById('pb-calculator')))"
+    field(page, "model").select_option("claude-opus-5")
+    page.locator("#pb-mode").select_option("standard")
+    for value, mode in (("100000", "standard"), ("250000", "standard"), ("250000", "batch")):
+        page.locator("#pb-mode").select_option(mode)
+        field(page, "input").fill(value)
+        expect(page.get_by_test_id("total-gateway")).to_have_text(
+            api.estimate_view(catalog, page.evaluate(form_args))["total"]["gateway"]["display"])
+        want = api.estimate_view(catalog, page.evaluate(form_args))["what_if"]
+        assert want.startswith("What if (official price): " + ("batch" if mode == "standard" else "standard"))
+        expect(page.get_by_test_id("what-if")).to_have_text(want)

@@ -92,6 +92,27 @@ def test_text_output_says_the_mode_and_the_what_if(capsys):
     assert "What if (official price): batch $0.3125, 50.0% less." in out
 
 
+def test_the_what_if_line_alone_is_the_estimates_line():
+    """The calculator page asks for a brief estimate (`brief: true`: no "what if" line, no summary)
+    and for the line in a second call (api.call "what_if"): together they say what one estimate
+    says, the summary apart."""
+    from calculator import api
+    from hooks.data.load import load_catalog
+    api.load(json.dumps(load_catalog(REPO_DATA).catalog.to_dict()))
+    args = {"model": "claude-opus-5", "input": "100000", "output": "5000", "at": "2026-12-02"}
+    whole = json.loads(api.call("estimate", json.dumps(args)))
+    assert whole["what_if"] == "What if (official price): batch $0.3125, 50.0% less."
+    brief = json.loads(api.call("estimate", json.dumps({**args, "brief": True})))
+    assert brief["what_if"] is None and brief["summary"] is None
+    assert {**brief, "what_if": whole["what_if"], "summary": whole["summary"]} == whole
+    assert json.loads(api.call("what_if", json.dumps(args))) == {"errors": [], "what_if": whole["what_if"]}
+    # from batch, the line names standard; a workload that cannot be priced gets its errors, no line
+    batch = json.loads(api.call("what_if", json.dumps({**args, "mode": "batch"})))["what_if"]
+    assert batch.startswith("What if (official price): standard $0.625")
+    bad = json.loads(api.call("what_if", json.dumps({**args, "input": "lots"})))
+    assert bad["what_if"] == "" and [e["field"] for e in bad["errors"]] == ["input"]
+
+
 def test_compare_lists_models_without_the_mode_last(capsys):
     code = main(["compare", "--data", str(REPO_DATA), "--input", "1000", "--output", "100", "--mode", "batch",
                  "--json", "--at", "2026-12-02"])

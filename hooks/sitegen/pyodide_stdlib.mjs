@@ -113,6 +113,7 @@ const hasErrors = (r) => r.errors.length > 0;
 const noErrors = (r) => r.errors.length === 0;
 const REQUESTS = [
   ["estimate", W, noErrors],
+  ["what_if", W, noErrors],
   ["estimate", { ...W, input: 400000, requests: "3", balance: "$25.50", at: "2025-06-01" }, () => true],
   ["estimate", { ...W, model: slug.slice(0, -1) + "x" }, hasErrors], // unknown model: a suggestion
   ["estimate", { ...W, input: "NaN", output: "12abc", cache_read: -5, requests: 0, balance: "abc" }, hasErrors],

@@ -373,13 +373,23 @@
     async recompute() {
       this.started = true; // typed before the worker was ready: "ready" need not ask again
       const seq = ++this.estimateSeq;
-      const reply = await call("estimate", this.args(), true);
+      const args = this.args();
+      // brief: without the "what if" line (three more estimates; asked for next, as below)
+      const reply = await call("estimate", { ...args, brief: true }, true);
       if (this.dead || seq !== this.estimateSeq) return;
       this.showEstimate(reply);
-      // The cache section and the ranking are asked for once the totals are on the page: the
-      // worker's next two answers then do not compete with the totals for the machine's cores.
+      // The "what if" line, the cache section and the ranking are asked for once the totals are on
+      // the page: the worker's next answers then do not compete with the totals for the cores.
+      if (reply.ok && !reply.result.errors.length) this.whatIf(args, seq);
       this.cacheCompute();
       this.rank();
+    }
+
+    async whatIf(args, seq) {
+      const reply = await call("what_if", args, true);
+      if (this.dead || seq !== this.estimateSeq || !reply.ok) return;
+      const line = this.result.querySelector('[data-f="what_if"]');
+      if (line) setText(line, reply.result.what_if);
     }
 
     showEstimate(reply) {

@@ -10,11 +10,11 @@
 // Page -> worker
 //   {id, fn, args}   a call: calculator.api.call(fn, JSON.stringify(args)); may be sent at any
 //        time, before "ready" too (it waits). fn: a name calculator.api.call dispatches (estimate,
-//        rank, cache, charts, usage, tokens, errors), or "vectors" with args {document: a tests/vectors/*.json
+//        what_if, rank, cache, charts, usage, tokens, errors), or "vectors" with args {document: a tests/vectors/*.json
 //        document}, answered {count, failures} by calculator.vectors. At start-up the prices text
 //        goes to calculator.api.load(text).
 //   {id, fn, args, latest: true}   the same, for a form view whose older answers the page drops
-//        (estimate, rank, cache, charts): of such calls sent while the worker starts, only the
+//        (estimate, what_if, rank, cache, charts): of such calls sent while the worker starts, only the
 //        newest of each fn is computed, the first figure waiting behind no stale one; the older
 //        ones are answered {id, ok: false, superseded: true, error}.
 // Worker -> page
