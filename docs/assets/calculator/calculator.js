@@ -113,8 +113,8 @@
     };
   }
 
-  function get(obj, path) {
-    return path.split(".").reduce((o, k) => (o == null ? undefined : o[k]), obj);
+  function get(obj, path) { // path: "a.b" or ["a", "b"]
+    return (typeof path === "string" ? path.split(".") : path).reduce((o, k) => (o == null ? undefined : o[k]), obj);
   }
 
   // An SVG the engine drew (calculator/charts.py escapes every text in it) replaces a chart box's
@@ -159,6 +159,7 @@
       this.fields = ["model", ...this.counts, "requests", "balance", "at", "mode", "residency", "time", "web_searches", "cache_hours"];
       this.estimateSeq = 0;
       this.rankSeq = 0;
+      this.rankChartSeq = 0;
       this.chartsSeq = 0;
       this.tokens = null;
       this.dead = false;
@@ -245,6 +246,7 @@
       this.dead = true;
       listeners.delete(this.onEngine);
       clearTimeout(this.chartsTimer);
+      clearTimeout(this.belowTimer);
       if (this.observer) this.observer.disconnect();
     }
 
@@ -347,7 +349,8 @@
         this.root.querySelector(`[data-msg-for="${name}"], [data-cache-msg-for="${name}"]`);
       if (!el) return;
       setText(el, text || "");
-      el.dataset.kind = text ? kind || "error" : "";
+      const to = text ? kind || "error" : "";
+      if (el.dataset.kind !== to) el.dataset.kind = to; // an unchanged attribute is not rewritten either
       const input = name === "family" ? this.family : this.field(name);
       if (input) {
         if (text && (kind || "error") === "error") input.setAttribute("aria-invalid", "true");
@@ -378,11 +381,17 @@
       const reply = await call("estimate", { ...args, brief: true }, true);
       if (this.dead || seq !== this.estimateSeq) return;
       this.showEstimate(reply);
-      // The "what if" line, the cache section and the ranking are asked for once the totals are on
-      // the page: the worker's next answers then do not compete with the totals for the cores.
+      // The "what if" line and the ranking are asked for once the totals are on the page: the
+      // worker's next answers then do not compete with the totals for the cores. The cache section
+      // and the ranking's picture follow a moment after the last change, as the result's pictures
+      // do: while a reader types, no keystroke's totals wait behind them.
       if (reply.ok && !reply.result.errors.length) this.whatIf(args, seq);
-      this.cacheCompute();
       this.rank();
+      clearTimeout(this.belowTimer);
+      this.belowTimer = setTimeout(() => {
+        this.cacheCompute();
+        this.drawRankChart();
+      }, 120);
     }
 
     async whatIf(args, seq) {
@@ -430,9 +439,13 @@
       for (const box of this.resultCharts) placeSVG(box, reply.result[box.dataset.chart]);
     }
 
+    rankArgs(chart) {
+      return { ...this.args(), family: this.family ? this.family.value : "", chart };
+    }
+
     async rank(ownChange) {
       const seq = ++this.rankSeq;
-      const args = { ...this.args(), family: this.family ? this.family.value : "", chart: Boolean(this.rankChart) };
+      const args = this.rankArgs(false); // the picture: drawRankChart
       const reply = await call("rank", args, true);
       if (this.dead || seq !== this.rankSeq || !reply.ok) return;
       const res = reply.result;
@@ -443,25 +456,45 @@
       }
       this.message("family", this.linkNotes.family || "", "info");
       this.renderCompare(res.rows, args.model);
-      if (this.rankChart) placeSVG(this.rankChart, res.chart);
-      // A family change alone: keep it in the link if the estimate on screen is the form's.
-      if (ownChange && this.result.dataset.stale !== "true" && this.result.dataset.origin === "worker") this.writeQuerySoon();
+      if (ownChange) {
+        this.drawRankChart();
+        // A family change alone: keep it in the link if the estimate on screen is the form's.
+        if (this.result.dataset.stale !== "true" && this.result.dataset.origin === "worker") this.writeQuerySoon();
+      }
+    }
+
+    // The ranking's picture (the same ranking, drawn by the engine). Not `latest`: it must never
+    // supersede the table's own rank call while the worker starts.
+    async drawRankChart() {
+      if (!this.rankChart) return;
+      const seq = ++this.rankChartSeq;
+      const reply = await call("rank", this.rankArgs(true));
+      if (this.dead || seq !== this.rankChartSeq || !reply.ok || reply.result.errors.length) return;
+      placeSVG(this.rankChart, reply.result.chart);
     }
 
     // Every text comes from the engine's view (calculator/display.py): placed, never composed.
     render(res) {
-      for (const el of this.result.querySelectorAll("[data-f]")) {
-        const v = get(res, el.dataset.f);
+      // The result's elements, found once: [element, path into the result] (every keystroke renders)
+      if (!this.slots) {
+        const at = (el, path) => [el, path.split(".")];
+        this.slots = {
+          texts: [...this.result.querySelectorAll("[data-f]")].map((el) => at(el, el.dataset.f)),
+          hrefs: [...this.result.querySelectorAll("[data-f-href]")].map((el) => at(el, el.dataset.fHref)),
+          buckets: new Map([...this.result.querySelectorAll("tr[data-bucket]")].map((tr) => [tr.dataset.bucket,
+            [...tr.querySelectorAll("[data-c]")].map((td) => at(td, td.dataset.c))])),
+        };
+      }
+      for (const [el, path] of this.slots.texts) {
+        const v = get(res, path);
         if (v != null) setText(el, String(v));
       }
-      for (const el of this.result.querySelectorAll("[data-f-href]")) {
-        const href = safeHref(get(res, el.dataset.fHref));
+      for (const [el, path] of this.slots.hrefs) {
+        const href = safeHref(get(res, path));
         if (href) el.href = href;
       }
       for (const row of res.rows) {
-        const tr = this.result.querySelector(`tr[data-bucket="${row.bucket}"]`);
-        if (!tr) continue;
-        for (const td of tr.querySelectorAll("[data-c]")) setText(td, String(get(row, td.dataset.c)));
+        for (const [td, path] of this.slots.buckets.get(row.bucket) || []) setText(td, String(get(row, path)));
       }
       this.result.dataset.stale = "false";
       if (this.result.dataset.origin !== "worker") performance.mark("pricebook:interactive");
