@@ -83,3 +83,15 @@ def test_synthetic_site_builds(data_dir, tmp_path, monkeypatch):
     html = "\n".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
     assert "lab01-core-syn-" in html          # synthetic models made it into the site
     assert os.path.exists(site / "index.html")
+
+
+def test_the_plain_baseline_builds_with_the_themes_overrides(data_dir, tmp_path):
+    """bench/build.py's plain MkDocs (no hooks) builds the same pages with the same theme overrides:
+    the calculator page has no inline script then (its hash comes from the hooks), and its worker is
+    made by calculator.js."""
+    from bench.build import make_project, run_build, write_plain_project
+    plain = make_project(tmp_path / "plain", data_dir)
+    write_plain_project(make_project(tmp_path / "generated", data_dir), plain)
+    run_build(plain, tmp_path / "site")     # raises BuildFailed with the build's output
+    page = (tmp_path / "site" / "calculator" / "index.html").read_text(encoding="utf-8")
+    assert "Content-Security-Policy" in page and "data-worker=" not in page and "'sha256-" not in page
