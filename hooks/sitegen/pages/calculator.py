@@ -42,6 +42,8 @@ def start_worker_script():
     """{text, csp}: the inline script above and its CSP hash source ('sha256-...')."""
     digest = base64.b64encode(hashlib.sha256(START_WORKER_JS.encode()).digest()).decode()
     return {"text": START_WORKER_JS, "csp": f"'sha256-{digest}'"}
+
+
 # The workload priced at build time and filled into the form: a long prompt mostly served
 # from the cache, as in an agent loop, repeated 20 times.
 DEFAULT_WORKLOAD = {
